@@ -1,0 +1,148 @@
+"""The credential record and trade taxonomy, as validated from `catalog/data/*.yaml`.
+
+One pydantic model per boundary: what an operator may write in a data file is exactly
+what these models accept. A fact nobody has confirmed stays ``None``: never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TRADE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# "US", "US-TX", "CA", "CA-ON", "UK", "INTL" ...: ISO 3166-1 alpha-2 (UK for GB, as people
+# write it) optionally with an ISO 3166-2 subdivision; INTL for internationally recognised.
+REGION = re.compile(r"^(?:INTL|[A-Z]{2}(?:-[A-Z0-9]{1,3})?)$")
+
+CredentialType = Literal[
+    "Badge",
+    "DigitalBadge",
+    "OpenBadge",
+    "Certificate",
+    "CertificateOfCompletion",
+    "Certification",
+    "License",
+    "MicroCredential",
+    "ApprenticeshipCertificate",
+    "JourneymanCertificate",
+    "MasterCertificate",
+]
+Delivery = Literal["online", "in_person", "blended", "exam_only"]
+Goal = Literal[
+    "first_job", "license", "promotion", "switch_trade", "safety", "renew", "own_business"
+]
+Level = Literal["entry", "intermediate", "advanced"]
+GOALS: tuple[str, ...] = Goal.__args__  # type: ignore[attr-defined]
+DELIVERIES: tuple[str, ...] = Delivery.__args__  # type: ignore[attr-defined]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Span(Strict):
+    """A typical range; either end may be unknown."""
+
+    min: float | None = Field(default=None, ge=0)
+    max: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is greater than max")
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both; leave the whole field null when unknown")
+        return self
+
+
+class Cost(Span):
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+
+class Renewal(Strict):
+    """``expires: false`` means confirmed lifetime; an unknown renewal is ``renewal: null``."""
+
+    expires: bool
+    months: int | None = Field(default=None, gt=0)
+    ce_hours: float | None = Field(default=None, ge=0)
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Renewal:
+        if not self.expires and (self.months or self.ce_hours):
+            raise ValueError("a credential that never expires has no renewal period or CE hours")
+        return self
+
+
+class Credential(Strict):
+    id: str
+    name: str = Field(min_length=3, max_length=160)
+    issuer: str = Field(min_length=2, max_length=160)
+    type: CredentialType
+    trades: list[str] = Field(min_length=1)
+    skills: list[str] = []
+    keywords: list[str] = []
+    aliases: list[str] = []
+    description: str = Field(min_length=10, max_length=320)
+    delivery: list[Delivery] = Field(min_length=1)
+    hours: Span | None = None
+    cost: Cost | None = None
+    prerequisites: list[str] = []
+    part_of: list[str] = []
+    leads_to: list[str] = []
+    renewal: Renewal | None = None
+    recognition: list[str] = Field(min_length=1)
+    accreditation: list[str] = []
+    goals: list[Goal] = []
+    level: Level = "entry"
+    source_url: HttpUrl
+    last_reviewed: date
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG.match(v):
+            raise ValueError("id must be a lowercase slug like 'epa-608-universal'")
+        return v
+
+    @field_validator("trades")
+    @classmethod
+    def _trade_ids(cls, v: list[str]) -> list[str]:
+        for t in v:
+            if not TRADE_ID.match(t):
+                raise ValueError(f"trade id {t!r} must be lowercase_with_underscores")
+        return v
+
+    @field_validator("recognition")
+    @classmethod
+    def _regions(cls, v: list[str]) -> list[str]:
+        for r in v:
+            if not REGION.match(r):
+                raise ValueError(f"region {r!r} must look like US, US-TX, CA-ON, UK or INTL")
+        return v
+
+
+class CredentialFile(Strict):
+    """One file under catalog/data: the credentials of one trade or family."""
+
+    trade: str
+    credentials: list[Credential]
+
+
+class Trade(Strict):
+    id: str
+    name: str
+    soc: str = Field(pattern=r"^\d{2}-\d{4}(?:\.\d{2})?$")
+    aliases: list[str] = Field(min_length=6)
+    es: str | None = None  # Spanish display name
+
+    @field_validator("id")
+    @classmethod
+    def _trade_id(cls, v: str) -> str:
+        if not TRADE_ID.match(v):
+            raise ValueError("trade id must be lowercase_with_underscores")
+        return v
