@@ -1,0 +1,72 @@
+"""`python -m bot migrate | run | demo`: the operator's command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.settings import SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "migrate", help="bring the database to the newest schema and load the catalog"
+    )
+    commands.add_parser(
+        "run", help="run the bot against TELEGRAM_API_BASE_URL (polling or webhook)"
+    )
+    demo = commands.add_parser("demo", help="chat with the bot offline in this terminal")
+    demo.add_argument("--database", default=None, help="database URL (default: DATABASE_URL)")
+    args = parser.parse_args(argv)
+
+    from bot.logging_setup import configure_logging
+
+    try:
+        settings = load_settings()
+        if args.command == "run":
+            token = settings.token()
+            configure_logging(settings.log_level, token)
+            from bot.serve import serve
+
+            asyncio.run(serve(settings, token))
+        elif args.command == "migrate":
+            configure_logging(settings.log_level)
+            asyncio.run(_migrate(settings))
+        else:
+            configure_logging("WARNING")
+            from bot.demo import run_demo
+
+            asyncio.run(run_demo(settings, args.database))
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except InvalidToken:
+        print("error: TELEGRAM_BOT_TOKEN was refused by the Bot API server", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(
+            f"error: cannot reach the Bot API at TELEGRAM_API_BASE_URL ({exc.message})",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+async def _migrate(settings: object) -> None:
+    from bot.app import build_services
+    from bot.clock import Clock
+
+    services = await build_services(settings, Clock())  # type: ignore[arg-type]
+    print(f"database at head; catalog has {len(services.catalog.credentials)} credentials")
+    await services.engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

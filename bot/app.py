@@ -1,0 +1,104 @@
+"""The application factory: one place that wires PTB, the database and the handlers."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.clock import Clock
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.migrate import upgrade_to_head
+from bot.i18n import N_, available_languages, translator
+from bot.persistence import DatabasePersistence
+from bot.runtime import Services, ToolboxContext, WriteThroughApplication
+from bot.services.users import mark_blocked
+from bot.settings import Settings
+from catalog import default_catalog
+
+log = logging.getLogger(__name__)
+
+# The command menu, shown by Telegram in every language we have a catalog for.
+COMMANDS = (
+    ("start", N_("Set up or redo your profile")),
+    ("recommend", N_("Credentials worth your time")),
+    ("find", N_("Search credentials")),
+    ("profile", N_("See and change your answers")),
+    ("language", N_("Change language")),
+    ("help", N_("What I can do")),
+    ("cancel", N_("Stop what we are doing")),
+)
+
+
+async def build_services(settings: Settings, clock: Clock) -> Services:
+    """Migrate the database, load the catalog into it and return the wired services."""
+    from bot.catalog_sync import sync_catalog
+
+    engine = make_engine(settings.database_url)
+    await upgrade_to_head(engine)
+    sessions = make_sessionmaker(engine)
+    catalog = default_catalog()
+    await sync_catalog(sessions, catalog, clock)
+    return Services(
+        settings=settings, clock=clock, engine=engine, sessions=sessions, catalog=catalog
+    )
+
+
+def build_application(services: Services, token: str) -> Application:  # type: ignore[type-arg]
+    settings = services.settings
+    application = (
+        ApplicationBuilder()
+        .application_class(WriteThroughApplication)
+        .token(token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.file_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.default_timezone)))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .persistence(DatabasePersistence(services.sessions, services.clock))
+        .context_types(ContextTypes(context=ToolboxContext))
+        .post_init(_post_init)
+        .build()
+    )
+    application.bot_data_services = services  # type: ignore[attr-defined]
+
+    from handlers import register
+
+    register(application)
+    application.add_error_handler(_on_error)
+    return application
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    for language in available_languages():
+        t = translator(language)
+        commands = [BotCommand(name, t(description)) for name, description in COMMANDS]
+        code = None if language == "en" else language
+        await application.bot.set_my_commands(commands, language_code=code)
+
+
+async def _on_error(update: object, context: ToolboxContext) -> None:
+    """Last resort: log everything, tell the user something short and kind."""
+    if isinstance(context.error, Forbidden) and isinstance(update, Update):
+        # The worker blocked us: remember it so nothing else is sent until they return.
+        if update.effective_user:
+            services = context.services
+            async with services.sessions.begin() as session:
+                await mark_blocked(session, services.clock, update.effective_user.id)
+        return
+    log.error("Update %r caused an error", update, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        user = update.effective_user
+        t = translator(user.language_code if user else None)
+        try:
+            if update.callback_query:
+                await update.callback_query.answer()
+            await context.bot.send_message(
+                update.effective_chat.id,
+                t("Sorry, something went wrong on my side. Please try again in a moment."),
+            )
+        except Exception:  # the error path must never raise
+            log.exception("Could not tell the user about the error")

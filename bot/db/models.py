@@ -1,0 +1,256 @@
+"""SQLAlchemy 2.0 typed models. The database is the source of truth for everything.
+
+Types are chosen to behave the same on SQLite and PostgreSQL: JSON (not JSONB), timezone-
+aware timestamps stored as UTC, BigInteger for Telegram ids (they exceed 2**31).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out; SQLite would otherwise hand back naive ones."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use the clock")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(128), default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    quiet_start: Mapped[time | None] = mapped_column(Time)
+    quiet_end: Mapped[time | None] = mapped_column(Time)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    blocked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    profile: Mapped[Profile | None] = relationship(back_populates="user", uselist=False)
+
+
+class Profile(Base):
+    __tablename__ = "profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    trade: Mapped[str | None] = mapped_column(String(64))
+    experience: Mapped[str | None] = mapped_column(String(16))
+    goals: Mapped[list[Any]] = mapped_column(default=list)
+    about: Mapped[str | None] = mapped_column(Text)
+    weekly_hours: Mapped[int | None] = mapped_column(Integer)
+    budget_usd: Mapped[int | None] = mapped_column(Integer)
+    delivery: Mapped[str | None] = mapped_column(String(16))
+    country: Mapped[str | None] = mapped_column(String(8))
+    region: Mapped[str | None] = mapped_column(String(16))
+    checkin_weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday
+    checkin_time: Mapped[time | None] = mapped_column(Time)
+    completed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship(back_populates="profile")
+
+
+class Trade(Base):
+    __tablename__ = "trades"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    soc: Mapped[str] = mapped_column(String(16))
+    aliases: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Credential(Base):
+    """A catalog record mirrored from catalog/data; `record` holds the validated file entry."""
+
+    __tablename__ = "credentials"
+
+    id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(40))
+    source_url: Mapped[str] = mapped_column(String(500))
+    last_reviewed: Mapped[date] = mapped_column(Date)
+    record: Mapped[dict[str, Any]] = mapped_column()
+    # A record removed from the data files is retired, not deleted: plans and badges keep it.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
+class CredentialTrade(Base):
+    __tablename__ = "credential_trades"
+
+    credential_id: Mapped[str] = mapped_column(
+        ForeignKey("credentials.id", ondelete="CASCADE"), primary_key=True
+    )
+    trade_id: Mapped[str] = mapped_column(
+        ForeignKey("trades.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class DismissedCredential(Base):
+    """ "Not for me": never suggested to this user again."""
+
+    __tablename__ = "dismissed_credentials"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    credential_id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    dismissed_at: Mapped[datetime]
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    credential_id: Mapped[str] = mapped_column(ForeignKey("credentials.id"))
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active, paused, done
+    weekly_hours: Mapped[int | None] = mapped_column(Integer)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    steps: Mapped[list[Any]] = mapped_column(default=list)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class ProgressLog(Base):
+    __tablename__ = "progress_logs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    logged_at: Mapped[datetime]
+    hours: Mapped[float | None] = mapped_column(Float)
+    step: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class EarnedCredential(Base):
+    """A credential the user holds; the badge they can share."""
+
+    __tablename__ = "earned_credentials"
+    __table_args__ = (UniqueConstraint("user_id", "credential_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    credential_id: Mapped[str] = mapped_column(ForeignKey("credentials.id"))
+    earned_on: Mapped[date | None] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    badge_file_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class Reminder(Base):
+    """Every scheduled nudge lives here; the dispatcher fires what is due by `next_fire_at`."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_due", "active", "next_fire_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(24))  # weekly_checkin, study, expiry
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    earned_id: Mapped[int | None] = mapped_column(
+        ForeignKey("earned_credentials.id", ondelete="CASCADE")
+    )
+    schedule: Mapped[dict[str, Any]] = mapped_column(default=dict)  # trigger arguments
+    timezone: Mapped[str] = mapped_column(String(64))
+    next_fire_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_fired_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class GroupOptIn(Base):
+    """A member who agreed to share badges in a group chat."""
+
+    __tablename__ = "group_optins"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    chat_title: Mapped[str | None] = mapped_column(String(256))
+    opted_in_at: Mapped[datetime]
+
+
+class ConversationState(Base):
+    """PTB ConversationHandler states, one row per (conversation, chat/user key)."""
+
+    __tablename__ = "conversation_states"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column()
+    updated_at: Mapped[datetime]
+
+
+class PersistedData(Base):
+    """PTB's user_data / chat_data / bot_data / callback_data, as JSON documents.
+
+    `kind` is "user", "chat", "bot" or "callback"; `owner_id` is 0 for bot and callback.
+    """
+
+    __tablename__ = "persisted_data"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    data: Mapped[dict[str, Any]] = mapped_column()
+    updated_at: Mapped[datetime]

@@ -1,0 +1,158 @@
+"""`python -m bot demo`: chat with Toolbox in this terminal, offline, with no token.
+
+The Bot API emulator and the bot run in this process; the bot reaches the emulator
+through PTB's real HTTP stack, exactly as it would reach Telegram. Buttons print
+numbered: type the number to press one. `/time +2h` or `/time +7d` moves the shared
+clock forward; `/quit` leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import locale
+import os
+import re
+import sys
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.emulator import BotApiEmulator, BotEvent, ChatMessage, EmulatedUser
+from bot.serve import RunningBot, start_bot
+from bot.settings import Settings
+
+DEMO_TOKEN = "123456:DEMO-offline"
+DEMO_USER_ID = 777000001
+BOLD, DIM, CYAN, RESET = "\033[1m", "\033[2m", "\033[36m", "\033[0m"
+TIME_STEP = re.compile(r"^\+?(\d+)\s*([mhdw])$")
+UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class Screen:
+    """Prints what the bot does and remembers which number presses which button."""
+
+    def __init__(self, user: EmulatedUser, color: bool) -> None:
+        self.user = user
+        self.color = color
+        self.numbered: list[tuple[ChatMessage, dict]] = []  # type: ignore[type-arg]
+
+    def paint(self, code: str, text: str) -> str:
+        return f"{code}{text}{RESET}" if self.color else text
+
+    def show(self, event: BotEvent) -> None:
+        if event.kind == "answered" and event.toast:
+            print(self.paint(DIM, f"  ({event.toast})"))
+            return
+        if event.kind not in ("sent", "edited") or event.message is None:
+            return
+        message = event.message
+        if message.data.get("chat", {}).get("id") != self.user.chat_id:
+            return
+        label = "Toolbox (edited)" if event.kind == "edited" else "Toolbox"
+        print(self.paint(BOLD + CYAN, f"\n{label}:"))
+        print(message.text)
+        rows = (message.reply_markup or {}).get("inline_keyboard", [])
+        for row in rows:
+            cells = []
+            for button in row:
+                if "url" in button:
+                    cells.append(f"[{button['text']}: {button['url']}]")
+                    continue
+                self.numbered.append((message, button))
+                cells.append(f"[{len(self.numbered)}] {button['text']}")
+            print(self.paint(DIM, "  " + "   ".join(cells)))
+
+    def new_turn(self) -> None:
+        """Numbers refer to the buttons printed since the worker's last action."""
+        self.numbered = []
+
+    async def press(self, number: int) -> bool:
+        if not 1 <= number <= len(self.numbered):
+            return False
+        message, button = self.numbered[number - 1]
+        self.new_turn()
+        try:
+            await self.user.press(callback_data=button["callback_data"], message=message)
+        except LookupError:
+            print("(that button is gone: the message changed)")
+            return False
+        return True
+
+
+async def run_demo(settings: Settings, database_url: str | None = None) -> None:
+    clock = Clock()
+    async with BotApiEmulator(
+        token=DEMO_TOKEN, bot_username="toolbox_demo_bot", flood_control=True
+    ) as emulator:
+        demo_settings = settings.model_copy(
+            update={
+                "telegram_api_base_url": emulator.api_url,
+                "telegram_api_file_url": None,
+                "database_url": database_url or settings.database_url,
+                "webhook_url": None,
+            }
+        )
+        print("Starting Toolbox offline (migrating the database, loading the catalog)...")
+        running = await start_bot(demo_settings, DEMO_TOKEN, clock, poll_timeout=1)
+        try:
+            await _chat(emulator, running, clock)
+        finally:
+            await running.stop()
+
+
+def _user_language() -> str:
+    code = os.environ.get("LANG") or (locale.getlocale()[0] or "en")
+    return code.split(".")[0].replace("_", "-") or "en"
+
+
+async def _chat(emulator: BotApiEmulator, running: RunningBot, clock: Clock) -> None:
+    name = (getpass.getuser() or "worker").capitalize()
+    user = emulator.user(DEMO_USER_ID, name, language_code=_user_language())
+    screen = Screen(user, color=sys.stdout.isatty())
+    emulator.on_bot_event(screen.show)
+    print(
+        screen.paint(
+            DIM,
+            "Type like in Telegram. Numbers press buttons. "
+            "/time +2h moves the clock. /quit leaves.",
+        )
+    )
+    await user.send("/start")
+    await _settle(user)
+    while True:
+        try:
+            line = (await asyncio.to_thread(input, "\nyou> ")).strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            return
+        if line.startswith("/time"):
+            _move_clock(clock, line.removeprefix("/time").strip())
+            continue
+        if line.isdigit() and await screen.press(int(line)):
+            await _settle(user)
+            continue
+        screen.new_turn()
+        await user.send(line)
+        await _settle(user)
+
+
+async def _settle(user: EmulatedUser) -> None:
+    """Wait until the bot has answered (the screen prints it as it arrives)."""
+    try:
+        await user.wait_for_reply(timeout=10)
+    except AssertionError:
+        print("(no answer from the bot)")
+
+
+def _move_clock(clock: Clock, amount: str) -> None:
+    match = TIME_STEP.match(amount.replace(" ", ""))
+    if not match:
+        print("Usage: /time +30m, /time +2h, /time +7d or /time +2w")
+        return
+    value, unit = int(match.group(1)), match.group(2)
+    now = clock.advance(timedelta(**{UNITS[unit]: value}))
+    print(f"(clock moved to {now:%a %Y-%m-%d %H:%M} UTC)")

@@ -1,0 +1,43 @@
+"""What every handler needs, wired once: settings, clock, database and catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.settings import Settings
+from catalog import Catalog
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    catalog: Catalog
+
+
+class ToolboxContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
+    """`context.services` gives handlers the wired services without globals."""
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data_services  # type: ignore[attr-defined, no-any-return]
+
+
+class WriteThroughApplication(Application):  # type: ignore[type-arg]
+    """Flush persistence after every update: a `kill -9` right after an answer loses nothing.
+
+    PTB would otherwise write only every `update_interval` seconds (60 by default).
+    """
+
+    bot_data_services: Services
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        await self.update_persistence()

@@ -1,0 +1,168 @@
+"""The worker's profile: what the ranking needs, saved answer by answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.models import DismissedCredential, EarnedCredential, Profile, User
+from catalog import Profile as RankingProfile
+
+EXPERIENCES = ("apprentice", "journeyman", "master", "switching", "new")
+DELIVERIES = ("online", "in_person", "any")
+EDITABLE = {
+    "trade",
+    "experience",
+    "goals",
+    "about",
+    "weekly_hours",
+    "budget_usd",
+    "delivery",
+    "region",
+    "checkin_weekday",
+    "checkin_time",
+}
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """A plain snapshot of the profile and the lists the ranking needs."""
+
+    trade: str | None
+    experience: str | None
+    goals: tuple[str, ...]
+    about: str | None
+    weekly_hours: int | None
+    budget_usd: int | None
+    delivery: str | None
+    region: str | None
+    timezone: str | None
+    holds: tuple[str, ...]
+    dismissed: tuple[str, ...]
+    completed: bool
+
+    def ranking_profile(self) -> RankingProfile:
+        return RankingProfile(
+            trade=self.trade,
+            experience=self.experience,
+            goals=set(self.goals),
+            about=self.about,
+            weekly_hours=self.weekly_hours,
+            budget_usd=self.budget_usd,
+            delivery=self.delivery or "any",
+            region=self.region,
+            holds=set(self.holds),
+            dismissed=set(self.dismissed),
+        )
+
+
+async def profile_row(session: AsyncSession, clock: Clock, user_id: int) -> Profile:
+    profile = await session.get(Profile, user_id)
+    if profile is None:
+        profile = Profile(user_id=user_id, goals=[], updated_at=clock.now())
+        session.add(profile)
+        await session.flush()
+    return profile
+
+
+async def update_profile(
+    session: AsyncSession, clock: Clock, user_id: int, **fields: Any
+) -> Profile:
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    profile = await profile_row(session, clock, user_id)
+    for name, value in fields.items():
+        setattr(profile, name, list(value) if name == "goals" else value)
+    if "region" in fields:
+        region = fields["region"]
+        profile.country = region.split("-")[0] if region else None
+    profile.updated_at = clock.now()
+    return profile
+
+
+async def set_timezone(session: AsyncSession, clock: Clock, user_id: int, tz: str | None) -> None:
+    user = await session.get(User, user_id)
+    if user is not None:
+        user.timezone = tz
+        user.updated_at = clock.now()
+
+
+async def complete_profile(session: AsyncSession, clock: Clock, user_id: int) -> None:
+    profile = await profile_row(session, clock, user_id)
+    profile.completed_at = profile.completed_at or clock.now()
+    profile.updated_at = clock.now()
+
+
+async def reset_profile(session: AsyncSession, clock: Clock, user_id: int) -> None:
+    """Start onboarding over; held credentials and dismissals are kept on purpose."""
+    profile = await profile_row(session, clock, user_id)
+    for name in EDITABLE:
+        setattr(profile, name, [] if name == "goals" else None)
+    profile.country = None
+    profile.completed_at = None
+    profile.updated_at = clock.now()
+
+
+async def load_profile(session: AsyncSession, user_id: int) -> ProfileView:
+    profile = await session.get(Profile, user_id)
+    user = await session.get(User, user_id)
+    holds = await session.scalars(
+        select(EarnedCredential.credential_id).where(EarnedCredential.user_id == user_id)
+    )
+    dismissed = await session.scalars(
+        select(DismissedCredential.credential_id).where(DismissedCredential.user_id == user_id)
+    )
+    return ProfileView(
+        trade=profile.trade if profile else None,
+        experience=profile.experience if profile else None,
+        goals=tuple(profile.goals or ()) if profile else (),
+        about=profile.about if profile else None,
+        weekly_hours=profile.weekly_hours if profile else None,
+        budget_usd=profile.budget_usd if profile else None,
+        delivery=profile.delivery if profile else None,
+        region=profile.region if profile else None,
+        timezone=user.timezone if user else None,
+        holds=tuple(holds),
+        dismissed=tuple(dismissed),
+        completed=bool(profile and profile.completed_at),
+    )
+
+
+async def add_held(session: AsyncSession, clock: Clock, user_id: int, credential_id: str) -> bool:
+    """Record a credential the user already holds; False when it was already there."""
+    exists = await session.scalar(
+        select(EarnedCredential.id).where(
+            EarnedCredential.user_id == user_id, EarnedCredential.credential_id == credential_id
+        )
+    )
+    if exists:
+        return False
+    session.add(
+        EarnedCredential(user_id=user_id, credential_id=credential_id, created_at=clock.now())
+    )
+    return True
+
+
+async def remove_held(session: AsyncSession, user_id: int, credential_id: str) -> None:
+    row = await session.scalar(
+        select(EarnedCredential).where(
+            EarnedCredential.user_id == user_id, EarnedCredential.credential_id == credential_id
+        )
+    )
+    if row is not None:
+        await session.delete(row)
+
+
+async def dismiss(session: AsyncSession, clock: Clock, user_id: int, credential_id: str) -> None:
+    """ "Not for me": remembered for good."""
+    if await session.get(DismissedCredential, (user_id, credential_id)) is None:
+        session.add(
+            DismissedCredential(
+                user_id=user_id, credential_id=credential_id, dismissed_at=clock.now()
+            )
+        )

@@ -1,0 +1,163 @@
+"""How a credential looks on a phone: a short card, and the details behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bot.i18n import N_, Translator
+from catalog import Catalog
+from catalog.schema import Credential
+from handlers.chat import PHONE_SCREEN, escape, shorten
+from handlers.choices import trade_name
+
+DELIVERY_LABELS = {
+    "online": N_("online"),
+    "in_person": N_("in person"),
+    "blended": N_("blended"),
+    "exam_only": N_("exam only"),
+}
+
+# Reason codes from catalog.recommend, with their English templates to translate.
+# Unknown codes fall back to the catalog's own English text.
+REASONS = {
+    "trade_fit": N_("fits your trade ({trade})"),
+    "goal_license": N_("counts toward a license"),
+    "goal_first_job": N_("helps land a first job"),
+    "goal_promotion": N_("helps toward a promotion"),
+    "goal_switch_trade": N_("a way into a new trade"),
+    "goal_safety": N_("covers safety compliance"),
+    "goal_renew": N_("keeps what you hold current"),
+    "goal_own_business": N_("useful to run your own business"),
+    "about_match": N_("matches what you want to do"),
+    "online": N_("you can do it online"),
+    "cheap": N_("fits your budget"),
+    "free": N_("free"),
+    "never_expires": N_("never expires"),
+    "renews_months": N_("renew every {months} months"),
+    "next_step_after": N_("next step after {held}"),
+    "hours_short": N_("short: about {hours} hours"),
+    "entry_level": N_("good first step"),
+    "required": N_("required by law for this work"),
+    "region": N_("recognised in {region}"),
+}
+
+
+def _span(span: Any, unit: str = "") -> str | None:
+    if span is None:
+        return None
+    low, high = span.min, span.max
+    if low is not None and high is not None and low != high:
+        return f"{unit}{low:,.0f}–{unit}{high:,.0f}"
+    value = low if low is not None else high
+    return f"{unit}{value:,.0f}"
+
+
+def hours_text(t: Translator, credential: Credential) -> str | None:
+    value = _span(credential.hours)
+    return t("{hours} h", hours=value) if value else None
+
+
+def cost_text(credential: Credential) -> str | None:
+    if credential.cost is None:
+        return None
+    unit = "$" if credential.cost.currency in ("USD", "CAD") else ""
+    value = _span(credential.cost, unit)
+    if credential.cost.max == 0:
+        return "$0"
+    return (
+        value
+        if unit and credential.cost.currency == "USD"
+        else (f"{value} {credential.cost.currency}")
+    )
+
+
+def delivery_text(t: Translator, credential: Credential) -> str:
+    return ", ".join(t(DELIVERY_LABELS[d]) for d in credential.delivery)
+
+
+def renewal_text(t: Translator, credential: Credential) -> str:
+    renewal = credential.renewal
+    if renewal is None:
+        return t("renewal: check with the issuer")
+    if not renewal.expires:
+        return t("never expires")
+    if renewal.months:
+        text = t("renew every {months} months", months=renewal.months)
+        if renewal.ce_hours:
+            text += " " + t("({hours} CE hours)", hours=f"{renewal.ce_hours:g}")
+        return text
+    return t("expires: check with the issuer")
+
+
+def reasons_text(t: Translator, reasons: Iterable[Any], catalog: Catalog) -> str:
+    parts: list[str] = []
+    for reason in reasons:
+        template = REASONS.get(reason.code)
+        params = {key: str(value) for key, value in (reason.params or {}).items()}
+        if "trade" in params and params["trade"] in catalog.trades:
+            params["trade"] = trade_name(catalog, params["trade"], t)
+        if "held" in params and params["held"] in catalog.credentials:
+            params["held"] = catalog.credentials[params["held"]].name
+        try:
+            parts.append(t(template, **params) if template else reason.text)
+        except (KeyError, AttributeError):
+            continue
+    text = "; ".join(dict.fromkeys(p for p in parts if p))
+    return text[:1].upper() + text[1:]
+
+
+def card(t: Translator, credential: Credential, why: str, number: int | None = None) -> str:
+    """Name, issuer, hours, cost, online or not, renewal, one-line why."""
+    facts = [
+        hours_text(t, credential),
+        cost_text(credential),
+        delivery_text(t, credential),
+        renewal_text(t, credential),
+    ]
+    head = f"{number}. " if number else ""
+    lines = [
+        f"<b>{head}{escape(shorten(credential.name, 120))}</b>",
+        f"<i>{escape(shorten(credential.issuer, 90))}</i>",
+        escape(" · ".join(f for f in facts if f)),
+    ]
+    if why:
+        lines.append("👉 " + escape(shorten(why, 200)))
+    return "\n".join(lines)
+
+
+def details(t: Translator, credential: Credential, catalog: Catalog) -> str:
+    """Everything the catalog knows, trimmed to one phone screen."""
+    unknown = t("not confirmed")
+    lines = [
+        f"<b>{escape(credential.name)}</b>",
+        f"<i>{escape(credential.issuer)}</i> · {escape(credential.type)}",
+        escape(shorten(credential.description, 200)),
+        "",
+        t("How: {delivery}", delivery=escape(delivery_text(t, credential))),
+        t("Hours: {hours}", hours=escape(_span(credential.hours) or unknown)),
+        t("Cost: {cost}", cost=escape(cost_text(credential) or unknown)),
+        t("Renewal: {renewal}", renewal=escape(renewal_text(t, credential))),
+        t("Recognised in: {regions}", regions=escape(", ".join(credential.recognition))),
+    ]
+    if credential.prerequisites:
+        names = [
+            catalog.credentials[p].name if p in catalog.credentials else p
+            for p in credential.prerequisites
+        ]
+        lines.append(t("Before: {items}", items=escape(shorten(", ".join(names), 120))))
+    if credential.accreditation:
+        lines.append(t("Accredited: {items}", items=escape(", ".join(credential.accreditation))))
+    nexts = [catalog.credentials[i].name for i in credential.leads_to if i in catalog.credentials]
+    if nexts:
+        lines.append(t("Leads to: {items}", items=escape(shorten(", ".join(nexts), 120))))
+    lines.append(t("Last reviewed: {date}", date=credential.last_reviewed.isoformat()))
+    text = "\n".join(lines)
+    return text if len(text) <= PHONE_SCREEN else shorten_html_safe(lines)
+
+
+def shorten_html_safe(lines: list[str]) -> str:
+    """Drop optional lines from the end (never cut inside a tag) until it fits."""
+    while len("\n".join(lines)) > PHONE_SCREEN and len(lines) > 4:
+        lines.pop(-2)
+    return "\n".join(lines)

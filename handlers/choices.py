@@ -1,0 +1,132 @@
+"""Answer choices shared by onboarding and /profile, and matching typed answers to them.
+
+Typed answers work everywhere a button does: "journeyman", "JOURNEYMEN", "oficial" and
+the button label in either language all land on the same key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz, process
+
+from bot.i18n import N_, Translator
+from catalog import Catalog
+
+EXPERIENCE = (
+    ("apprentice", N_("Apprentice"), ("apprentice", "aprendiz", "trainee", "helper", "ayudante")),
+    ("journeyman", N_("Journeyman"), ("journeyman", "journeyperson", "oficial", "licensed")),
+    ("master", N_("Master or lead"), ("master", "maestro", "lead", "foreman", "capataz", "jefe")),
+    (
+        "switching",
+        N_("Switching into the trade"),
+        ("switching", "switch", "changing", "cambio", "cambiando"),
+    ),
+    (
+        "new",
+        N_("Not in a trade yet"),
+        ("new", "none", "nuevo", "nueva", "no trade", "student", "estudiante", "ninguno"),
+    ),
+)
+GOALS = (
+    ("first_job", N_("First job"), ("first job", "job", "trabajo", "primer trabajo", "empleo")),
+    ("license", N_("Get licensed"), ("license", "licensed", "licence", "licencia", "cert")),
+    (
+        "promotion",
+        N_("Promotion or raise"),
+        ("promotion", "raise", "more money", "ascenso", "aumento", "promo"),
+    ),
+    ("switch_trade", N_("Switch trade"), ("switch", "change trade", "cambiar de oficio")),
+    ("safety", N_("Safety compliance"), ("safety", "osha", "seguridad", "compliance")),
+    ("renew", N_("Renew what I hold"), ("renew", "renewal", "renovar", "expire", "expiring")),
+    (
+        "own_business",
+        N_("Start my own business"),
+        ("business", "own business", "contractor", "negocio", "mi propio negocio"),
+    ),
+)
+HOURS = ((2, "1–2 h"), (5, "3–5 h"), (10, "6–10 h"), (15, "10+ h"))
+BUDGET = (
+    (0, N_("Free only")),
+    (100, N_("Up to $100")),
+    (500, N_("Up to $500")),
+    (-1, N_("No limit")),
+)
+DELIVERY = (
+    ("online", N_("Online"), ("online", "en linea", "en línea", "internet", "remote", "web")),
+    ("in_person", N_("In person"), ("in person", "presencial", "class", "classroom", "person")),
+    ("any", N_("Either"), ("either", "any", "both", "cualquiera", "ambos", "whatever", "da igual")),
+)
+REGIONS = (("US", N_("🇺🇸 USA")), ("CA", N_("🇨🇦 Canada")), ("UK", N_("🇬🇧 UK")))
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+COMMON_TRADES = (
+    "electrician",
+    "hvac",
+    "plumber",
+    "welder",
+    "carpenter",
+    "construction_laborer",
+    "truck_driver",
+    "auto_technician",
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents and emoji off, spaces squeezed; the first 200 characters only."""
+    text = unicodedata.normalize("NFKD", text[:200].lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w$+.,\-]+", " ", text).split())
+
+
+def match_choice(
+    text: str, choices: Sequence[tuple[str, str, Iterable[str]]], t: Translator
+) -> str | None:
+    """Typed text → the key of the choice it names, if it names one clearly."""
+    folded = fold(text)
+    if not folded:
+        return None
+    names: dict[str, str] = {}
+    for key, label, synonyms in choices:
+        for name in (key.replace("_", " "), label, t(label), *synonyms):
+            names[fold(name)] = key
+    if folded in names:
+        return names[folded]
+    best = process.extractOne(folded, list(names), scorer=fuzz.WRatio, score_cutoff=86)
+    return names[best[0]] if best else None
+
+
+def match_goals(text: str, t: Translator) -> list[str]:
+    found: list[str] = []
+    for part in re.split(r",|;|/|\+|\band\b|\by\b|&", fold(text)):
+        key = match_choice(part, GOALS, t) if part.strip() else None
+        if key and key not in found:
+            found.append(key)
+    return found
+
+
+def parse_number(text: str) -> int | None:
+    """ "5", "5 hours", "$250", "about 10" → the first whole number; "nothing"/"free" → 0."""
+    folded = fold(text)
+    if folded in {"nothing", "free", "none", "zero", "nada", "gratis", "cero", "0"}:
+        return 0
+    match = re.search(r"\d[\d,]*", folded)
+    if not match:
+        return None
+    value = int(match.group().replace(",", ""))
+    return value if value < 1_000_000 else None
+
+
+def trade_name(catalog: Catalog, trade_id: str | None, t: Translator) -> str:
+    if not trade_id or trade_id not in catalog.trades:
+        return t("not set")
+    trade = catalog.trades[trade_id]
+    return (trade.es or trade.name) if t.language == "es" else trade.name
+
+
+def label_for(choices: Sequence[tuple], key: object, t: Translator) -> str:
+    for choice in choices:
+        if choice[0] == key:
+            return t(choice[1])
+    return t("not set")

@@ -1,0 +1,120 @@
+"""Recommendations: the top three as short cards, each with Details, Start a plan,
+Not for me and More like this. "Not for me" is remembered for good.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.runtime import ToolboxContext
+from bot.services import profiles
+from catalog import recommend
+from handlers.callback_data import (
+    BadCallback,
+    NotYours,
+    credential_code,
+    credential_from_code,
+    for_flow,
+    parse,
+)
+from handlers.cards import card, details, reasons_text
+from handlers.chat import Turn, begin_turn, escape
+from handlers.groups import private_only
+
+FLOW = "rc"
+PAGE = 3
+MAX_OFFSET = 60  # past this, "More" asks the worker to refine instead of scrolling forever
+
+
+async def show(turn: Turn, offset: int, *, edit: bool = False) -> None:
+    """Send one page of recommendations, one card per message so each has its buttons."""
+    services = turn.context.services
+    catalog = services.catalog
+    t = turn.t
+    async with services.sessions() as session:
+        view = await profiles.load_profile(session, turn.user_id)
+    results = recommend(view.ranking_profile(), limit=PAGE, offset=offset, catalog=catalog)
+    if not results:
+        text = (
+            t(
+                "That's everything I have for your profile. /profile to change your answers, "
+                "or /find to search."
+            )
+            if offset
+            else t(
+                "I found nothing that fits yet. /profile to change your answers, or /find "
+                "to search."
+            )
+        )
+        await turn.say(text, edit=edit)
+        return
+    for number, result in enumerate(results, start=offset + 1):
+        credential = result.credential
+        code = credential_code(credential.id)
+        rows = [
+            [(t("Details"), FLOW, "info", code), (t("Start a plan"), "pl", "start", code)],
+            [(t("Not for me"), FLOW, "no", code)],
+        ]
+        if number == offset + len(results) and offset + PAGE < MAX_OFFSET:
+            rows[1].append((t("More like this"), FLOW, "more", offset + PAGE))
+        why = reasons_text(t, result.reasons, catalog) or result.why
+        await turn.say(card(t, credential, why, number), turn.keyboard(rows), edit=edit)
+        edit = False
+
+
+async def recommend_command(update: Update, context: ToolboxContext) -> None:
+    turn = await begin_turn(update, context)
+    if not await private_only(turn, "recommend"):
+        return
+    async with context.services.sessions() as session:
+        view = await profiles.load_profile(session, turn.user_id)
+    if view.trade is None and not view.goals and not view.completed:
+        await turn.say(turn.t("Tell me a little about your work first: /start"), edit=False)
+        return
+    await show(turn, offset=0)
+
+
+async def card_pressed(update: Update, context: ToolboxContext) -> None:
+    turn = await begin_turn(update, context)
+    t = turn.t
+    try:
+        data = parse(update.callback_query.data, turn.user_id)  # type: ignore[union-attr]
+    except NotYours:
+        await turn.toast(t("This button is for someone else."))
+        return
+    except BadCallback:
+        await turn.toast(t("That button is no longer valid."))
+        return
+    catalog = context.services.catalog
+    if data.action == "more":
+        offset = int(data.arg) if data.arg.isdigit() else PAGE
+        await turn.toast()
+        await show(turn, offset=min(offset, MAX_OFFSET))
+        return
+    credential_id = credential_from_code(data.arg, frozenset(catalog.credentials))
+    if credential_id is None or data.action not in ("info", "no"):
+        await turn.toast(t("That credential is no longer in the catalog."))
+        return
+    credential = catalog.credentials[credential_id]
+    if data.action == "no":
+        services = context.services
+        async with services.sessions.begin() as session:
+            await profiles.dismiss(session, services.clock, turn.user_id, credential_id)
+        await turn.toast(t("Got it, I won't suggest it again."))
+        await turn.say(t("<s>{name}</s>\nI won't suggest it again.", name=escape(credential.name)))
+        return
+    await turn.toast()
+    code = credential_code(credential_id)
+    keyboard = turn.keyboard(
+        [[(t("Start a plan"), "pl", "start", code), (t("Not for me"), FLOW, "no", code)]],
+        links=[(t("Issuer's page"), str(credential.source_url))],
+    )
+    await turn.say(details(t, credential, catalog), keyboard, edit=False)
+
+
+def handlers() -> list:  # type: ignore[type-arg]
+    return [
+        CommandHandler("recommend", recommend_command),
+        CallbackQueryHandler(card_pressed, pattern=for_flow(FLOW)),
+    ]

@@ -1,0 +1,87 @@
+"""Search anywhere: `/find <text>` in a chat, and inline mode (`@bot welding` in any chat)."""
+
+from __future__ import annotations
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.ext import CommandHandler, InlineQueryHandler
+
+from bot.i18n import translator
+from bot.runtime import ToolboxContext
+from catalog import search
+from handlers.callback_data import credential_code
+from handlers.cards import card
+from handlers.chat import Turn, begin_turn, escape, shorten
+
+QUERY_LIMIT = 200  # characters of a query we read; a 4,000-character paste is not a query
+FIND_RESULTS = 5
+INLINE_RESULTS = 10
+
+
+async def find_command(update: Update, context: ToolboxContext) -> None:
+    turn = await begin_turn(update, context)
+    t = turn.t
+    query = " ".join(context.args or [])[:QUERY_LIMIT].strip()
+    if not query:
+        await turn.say(t("What should I look for? For example: /find welding"), edit=False)
+        return
+    await send_results(turn, query)
+
+
+async def send_results(turn: Turn, query: str) -> bool:
+    """Reply with the best matches; False (and a kind word) when nothing matched."""
+    t = turn.t
+    catalog = turn.context.services.catalog
+    hits = search(query, limit=FIND_RESULTS, catalog=catalog)
+    if not hits:
+        await turn.say(
+            t(
+                'Nothing matched "{query}". Try another word, like "OSHA" or "forklift".',
+                query=escape(shorten(query, 60)),
+            ),
+            edit=False,
+        )
+        return False
+    lines = [t('<b>Results for "{query}"</b>', query=escape(shorten(query, 60)))]
+    lines += [
+        f"{n}. {escape(shorten(hit.credential.name, 90))} — "
+        f"<i>{escape(shorten(hit.credential.issuer, 50))}</i>"
+        for n, hit in enumerate(hits, start=1)
+    ]
+    buttons = [
+        (t("Details {n}", n=n), "rc", "info", credential_code(hit.credential.id))
+        for n, hit in enumerate(hits, start=1)
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    await turn.say("\n".join(lines), turn.keyboard(rows), edit=False)
+    return True
+
+
+async def inline_query(update: Update, context: ToolboxContext) -> None:
+    """Cards a worker can drop into the crew's chat: no buttons, just the facts and a link."""
+    query = update.inline_query
+    if query is None:
+        return
+    t = translator(query.from_user.language_code if query.from_user else None)
+    text = query.query[:QUERY_LIMIT].strip()
+    catalog = context.services.catalog
+    hits = search(text, limit=INLINE_RESULTS, catalog=catalog) if text else []
+    results = [
+        InlineQueryResultArticle(
+            id=credential_code(hit.credential.id),
+            title=shorten(hit.credential.name, 100),
+            description=shorten(f"{hit.credential.issuer} — {hit.credential.description}", 200),
+            input_message_content=InputTextMessageContent(
+                card(t, hit.credential, "") + "\n" + escape(str(hit.credential.source_url)),
+                disable_web_page_preview=True,
+            ),
+        )
+        for hit in hits
+    ]
+    await query.answer(results, cache_time=60, is_personal=False)
+
+
+def handlers() -> list:  # type: ignore[type-arg]
+    return [
+        CommandHandler("find", find_command),
+        InlineQueryHandler(inline_query),
+    ]

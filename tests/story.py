@@ -1,0 +1,40 @@
+"""Small helpers that keep end-to-end tests reading like a worker's story."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from bot.emulator import ChatMessage, EmulatedUser
+
+TAP_BUDGET = 10  # issue: three recommendations within ten taps
+
+
+async def reply_to(user: EmulatedUser, action: Awaitable[object]) -> list[ChatMessage]:
+    """Do something as the user and return what the bot sent or edited in answer."""
+    await action
+    return await user.wait_for_reply(timeout=10)
+
+
+def texts(messages: list[ChatMessage]) -> str:
+    return "\n---\n".join(m.text for m in messages)
+
+
+def labels(messages: list[ChatMessage]) -> list[str]:
+    return [label for m in messages for row in m.buttons for label in row]
+
+
+def cards(messages: list[ChatMessage]) -> list[ChatMessage]:
+    """Recommendation cards: the messages that carry a "Not for me" button."""
+    return [
+        m
+        for m in messages
+        if any("Not for me" in row or "No es para mí" in row for row in m.buttons)
+    ]
+
+
+async def onboard_by_taps(user: EmulatedUser, *taps: str) -> tuple[list[ChatMessage], int]:
+    """/start, then press each label in turn; return the last reply and the taps used."""
+    replies = await reply_to(user, user.send("/start"))
+    for label in taps:
+        replies = await reply_to(user, user.press(label))
+    return replies, len(taps)

@@ -1,0 +1,134 @@
+"""Recommendations respect what the worker said, and remember "Not for me"."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.db.models import Plan, Reminder
+from catalog import default_catalog
+from tests.conftest import Harness
+from tests.story import cards, labels, onboard_by_taps, reply_to, texts
+
+CATALOG = default_catalog()
+
+
+def credential_named(card_text: str):  # type: ignore[no-untyped-def]
+    """The catalog record a card is about (its first line is "N. <name>")."""
+    first = card_text.splitlines()[0].split(". ", 1)[1]
+    matches = [c for c in CATALOG.credentials.values() if c.name.startswith(first.rstrip("…"))]
+    assert matches, first
+    return matches[0]
+
+
+async def test_online_only_and_small_budget_are_respected(harness: Harness) -> None:
+    worker = harness.emulator.user(2001, "Mo", language_code="en")
+    replies, _ = await onboard_by_taps(
+        worker,
+        "Electrician",
+        "Apprentice",
+        "Safety compliance",
+        "✔ Done",
+        "Skip ▶",
+        "✔ Done",
+        "1–2 h",
+        "Up to $100",
+        "Online",
+        "🇺🇸 USA",
+    )
+    shown = cards(replies)
+    assert len(shown) == 3, texts(replies)
+    for card in shown:
+        credential = credential_named(card.text)
+        assert credential.delivery != ["in_person"], credential.id
+        if credential.cost and credential.cost.min is not None:
+            assert credential.cost.min <= 100, credential.id
+
+
+async def test_not_for_me_never_returns_and_more_shows_the_next_three(harness: Harness) -> None:
+    worker = harness.emulator.user(2002, "Ivy", language_code="en")
+    replies, _ = await onboard_by_taps(
+        worker,
+        "HVAC/R technician",
+        "Apprentice",
+        "First job",
+        "✔ Done",
+        "Skip ▶",
+        "✔ Done",
+        "3–5 h",
+        "No limit",
+        "Either",
+        "🇺🇸 USA",
+    )
+    first = cards(replies)
+    dismissed = credential_named(first[0].text)
+    after = await reply_to(worker, worker.press("Not for me", message=first[0]))
+    assert "won't suggest it again" in texts(after) or "won't suggest it again" in " ".join(
+        worker.answers
+    )
+    more = cards(await reply_to(worker, worker.press("More like this", message=first[-1])))
+    assert len(more) == 3
+    assert [c.text.split(".")[0] for c in more] == ["4", "5", "6"]
+    again = cards(await reply_to(worker, worker.send("/recommend")))
+    seen = {credential_named(c.text).id for c in [*more, *again]}
+    assert dismissed.id not in seen
+
+
+async def test_details_show_the_issuers_link(harness: Harness) -> None:
+    worker = harness.emulator.user(2003, "Uma", language_code="en")
+    replies, _ = await onboard_by_taps(
+        worker,
+        "Welder",
+        "Apprentice",
+        "First job",
+        "✔ Done",
+        "Skip ▶",
+        "✔ Done",
+        "6–10 h",
+        "Up to $500",
+        "Either",
+        "🇺🇸 USA",
+    )
+    first = cards(replies)[0]
+    details = await reply_to(worker, worker.press("Details", message=first))
+    credential = credential_named(first.text)
+    link = details[-1].reply_markup["inline_keyboard"][-1][0]  # type: ignore[index]
+    assert link["url"] == str(credential.source_url)
+    assert "Last reviewed" in details[-1].text and len(details[-1].text) <= 600
+
+
+async def test_start_a_plan_asks_timezone_then_checkin(harness: Harness) -> None:
+    worker = harness.emulator.user(2004, "Gus", language_code="en")
+    replies, _ = await onboard_by_taps(
+        worker,
+        "Plumber",
+        "Apprentice",
+        "First job",
+        "✔ Done",
+        "Skip ▶",
+        "✔ Done",
+        "3–5 h",
+        "No limit",
+        "Either",
+        "🇺🇸 USA",
+    )
+    asked = await reply_to(worker, worker.press("Start a plan", message=cards(replies)[0]))
+    assert "what time is it where you are" in texts(asked)
+    await reply_to(worker, worker.send("Chicago"))
+    await reply_to(worker, worker.press("Wed"))
+    done = await reply_to(worker, worker.send("6:30pm"))
+    assert "every Wed at 18:30" in texts(done)
+    async with harness.services.sessions() as session:
+        plan = await session.scalar(select(Plan).where(Plan.user_id == 2004))
+        reminder = await session.scalar(select(Reminder).where(Reminder.user_id == 2004))
+    assert plan is not None and plan.status == "active"
+    assert reminder is not None and reminder.timezone == "America/Chicago"
+    assert reminder.next_fire_at is not None and reminder.next_fire_at > harness.clock.now()
+    local = reminder.next_fire_at.astimezone(__import__("zoneinfo").ZoneInfo("America/Chicago"))
+    assert (local.weekday(), local.hour, local.minute) == (2, 18, 30)
+
+
+async def test_recommend_before_onboarding_points_to_start(harness: Harness) -> None:
+    worker = harness.emulator.user(2005, "Ned", language_code="en")
+    replies = await reply_to(worker, worker.send("/recommend"))
+    assert "/start" in texts(replies)
+    assert not labels(replies)
