@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.emulator import BotApiEmulator, BotEvent, ChatMessage, EmulatedUser
 from bot.serve import RunningBot, start_bot
 from bot.settings import Settings
+from handlers.reminders import dispatch_due
 
 DEMO_TOKEN = "123456:DEMO-offline"
 DEMO_USER_ID = 777000001
@@ -130,7 +131,9 @@ async def _chat(emulator: BotApiEmulator, running: RunningBot, clock: Clock) -> 
         if line in ("/quit", "/exit"):
             return
         if line.startswith("/time"):
-            _move_clock(clock, line.removeprefix("/time").strip())
+            if _move_clock(clock, line.removeprefix("/time").strip()):
+                await dispatch_due(running.application)
+                await asyncio.sleep(0.3)  # let the screen print what was sent
             continue
         if line.isdigit() and await screen.press(int(line)):
             await _settle(user)
@@ -148,11 +151,12 @@ async def _settle(user: EmulatedUser) -> None:
         print("(no answer from the bot)")
 
 
-def _move_clock(clock: Clock, amount: str) -> None:
+def _move_clock(clock: Clock, amount: str) -> bool:
     match = TIME_STEP.match(amount.replace(" ", ""))
     if not match:
         print("Usage: /time +30m, /time +2h, /time +7d or /time +2w")
-        return
+        return False
     value, unit = int(match.group(1)), match.group(2)
     now = clock.advance(timedelta(**{UNITS[unit]: value}))
     print(f"(clock moved to {now:%a %Y-%m-%d %H:%M} UTC)")
+    return True

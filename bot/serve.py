@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from telegram.ext import Application
 
@@ -44,6 +45,8 @@ async def start_bot(
             await application.updater.start_webhook(  # type: ignore[union-attr]
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
+                # Serve on the path Telegram will POST to (the webhook URL's own path).
+                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
                 webhook_url=settings.webhook_url,
                 secret_token=(
                     settings.webhook_secret.get_secret_value() if settings.webhook_secret else None

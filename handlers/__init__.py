@@ -8,7 +8,16 @@ EARLY, MAIN = -1, 0
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    from handlers import account, fallbacks, groups, onboarding, plans, recommendations, search
+    from handlers import (
+        account,
+        fallbacks,
+        groups,
+        onboarding,
+        plans,
+        recommendations,
+        reminders,
+        search,
+    )
 
     application.add_handlers(fallbacks.early_handlers(), group=EARLY)
     application.add_handlers(
@@ -25,3 +34,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ],
         group=MAIN,
     )
+    reminders.schedule(application)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from bot.db.models import Plan, Reminder
 from catalog import default_catalog
+from handlers.reminders import dispatch_due
 from tests.conftest import Harness
 from tests.story import cards, labels, onboard_by_taps, reply_to, texts
 
@@ -123,8 +127,18 @@ async def test_start_a_plan_asks_timezone_then_checkin(harness: Harness) -> None
     assert plan is not None and plan.status == "active"
     assert reminder is not None and reminder.timezone == "America/Chicago"
     assert reminder.next_fire_at is not None and reminder.next_fire_at > harness.clock.now()
-    local = reminder.next_fire_at.astimezone(__import__("zoneinfo").ZoneInfo("America/Chicago"))
+    local = reminder.next_fire_at.astimezone(ZoneInfo("America/Chicago"))
     assert (local.weekday(), local.hour, local.minute) == (2, 18, 30)
+
+    # A week later (on the shared clock) the dispatcher sends the check-in, once.
+    harness.clock.advance(timedelta(days=7))
+    assert await dispatch_due(harness.running.application) == 1
+    nudge = await worker.wait_for_reply()
+    assert "Weekly check-in" in texts(nudge)
+    assert await dispatch_due(harness.running.application) == 0
+    async with harness.services.sessions() as session:
+        again = await session.get(Reminder, reminder.id)
+    assert again is not None and again.next_fire_at > harness.clock.now()
 
 
 async def test_recommend_before_onboarding_points_to_start(harness: Harness) -> None:
