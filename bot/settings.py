@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Telegram tokens look like "123456789:AA..."; our emulator accepts "123456:TEST" too.
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{4,}$")
@@ -21,13 +22,12 @@ class Settings(BaseSettings):
     telegram_api_file_url: str | None = None
     database_url: str = "sqlite+aiosqlite:///./toolbox.db"
     default_timezone: str = "America/New_York"
-    default_language: str = "en"
     log_level: str = "INFO"
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: SecretStr | None = None
-    admin_ids: list[int] = Field(default_factory=list)
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
         return f"{head}/file/bot{tail}" if sep else f"{base}/file/bot"
 
     def token(self) -> str:
-        """The bot token, or `MissingToken` naming the setting to fix."""
+        """The bot token, or a `SettingsError` naming the setting to fix."""
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
             raise SettingsError("TELEGRAM_BOT_TOKEN is not set: get one from @BotFather")
         value = self.telegram_bot_token.get_secret_value().strip()

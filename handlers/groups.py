@@ -29,7 +29,9 @@ async def private_only(turn: Turn, payload: str) -> bool:
 
 async def start_in_group(update: Update, context: ToolboxContext) -> None:
     turn = await begin_turn(update, context)
-    await private_only(turn, "start")
+    text = update.effective_message.text if update.effective_message else ""
+    command = (text or "/start").split()[0].lstrip("/").split("@")[0].lower()
+    await private_only(turn, "profile" if command == "profile" else "start")
 
 
 def handlers() -> list:  # type: ignore[type-arg]

@@ -373,8 +373,16 @@ async def start(update: Update, context: ToolboxContext) -> str | int:
     """`/start` (or the deep link from a group): begin, or offer to redo a finished profile."""
     turn = await begin_turn(update, context)
     context.user_data.pop(EDITING, None)
+    # Deep links from a group ("?start=profile") land here: finish what was asked there.
+    payload = (context.args or [""])[0]
+    if payload == "profile":
+        await account.show_profile(turn)
+        return ConversationHandler.END
     async with context.services.sessions() as session:
         view = await profiles.load_profile(session, turn.user_id)
+    if payload == "recommend" and view.completed:
+        await recommendations.show(turn, offset=0)
+        return ConversationHandler.END
     name = escape(update.effective_user.first_name if update.effective_user else "")
     if view.completed:
         rows = [

@@ -43,8 +43,8 @@ async def send_results(turn: Turn, query: str) -> bool:
         return False
     lines = [t('<b>Results for "{query}"</b>', query=escape(shorten(query, 60)))]
     lines += [
-        f"{n}. {escape(shorten(hit.credential.name, 90))} — "
-        f"<i>{escape(shorten(hit.credential.issuer, 50))}</i>"
+        f"{n}. {escape(shorten(hit.credential.name, 60))} — "
+        f"<i>{escape(shorten(hit.credential.issuer, 35))}</i>"
         for n, hit in enumerate(hits, start=1)
     ]
     buttons = [

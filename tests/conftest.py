@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.emulator import BotApiEmulator
 from bot.serve import RunningBot, start_bot
 from bot.settings import Settings
+from handlers.chat import PHONE_SCREEN
 from tests.databases import sqlite_url
 
 TOKEN = "123456:TEST-token_for_tests"
@@ -96,3 +97,22 @@ async def harness(
         yield harness
     finally:
         await harness.stop()
+    check_phone_first(emulator)
+
+
+# Telegram errors a correct bot can still meet (a double tap edits to the same text).
+HARMLESS = ("message is not modified", "query is too old", "bot was blocked")
+
+
+def check_phone_first(emulator: BotApiEmulator) -> None:
+    """Every test, for free: no Telegram error and every message fits a phone screen."""
+    errors = [
+        f"{call.method}: {call.description}"
+        for call in emulator.errors
+        if not any(h in (call.description or "") for h in HARMLESS)
+    ]
+    assert not errors, errors
+    for call in emulator.calls:
+        if call.ok and call.method in ("sendMessage", "editMessageText"):
+            text = call.result["text"] if isinstance(call.result, dict) else ""
+            assert len(text) <= PHONE_SCREEN, (len(text), text[:120])

@@ -72,3 +72,11 @@ async def test_language_can_be_changed(harness: Harness) -> None:
     assert "español" in texts(replies)
     replies = await reply_to(worker, worker.send("/help"))
     assert "/find" in texts(replies) and "busca" in texts(replies).lower()
+
+
+async def test_deep_link_from_the_group_opens_what_was_asked(harness: Harness) -> None:
+    worker = harness.emulator.user(4010, "Mia", language_code="en")
+    replies = await reply_to(worker, worker.start("profile"))
+    assert "Your profile" in texts(replies)
+    replies = await reply_to(worker, worker.start("start"))
+    assert "What's your trade?" in texts(replies)
