@@ -146,3 +146,19 @@ class Trade(Strict):
         if not TRADE_ID.match(v):
             raise ValueError("trade id must be lowercase_with_underscores")
         return v
+
+
+class AskName(Strict):
+    """A name several trades go by ("mechanic", "lineman"): the bot asks which one is meant."""
+
+    name: str = Field(min_length=2)
+    trades: list[str] = Field(min_length=2)
+
+
+class TaxonomyFile(Strict):
+    """``catalog/taxonomy.yaml``: the trades, the names that must be asked about, and the
+    extra O*NET-SOC codes whose titles also name a trade (helpers, close specialties)."""
+
+    trades: list[Trade] = Field(min_length=1)
+    ask: list[AskName] = []
+    related_soc: dict[str, list[str]] = {}

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.i18n import N_, Translator
-from catalog import Catalog
+from catalog import Catalog, Reason
+from catalog.recommend import why_text
 from catalog.schema import Credential
 from handlers.chat import PHONE_SCREEN, escape, shorten
 from handlers.choices import trade_name
@@ -16,30 +17,6 @@ DELIVERY_LABELS = {
     "in_person": N_("in person"),
     "blended": N_("blended"),
     "exam_only": N_("exam only"),
-}
-
-# Reason codes from catalog.recommend, with their English templates to translate.
-# Unknown codes fall back to the catalog's own English text.
-REASONS = {
-    "trade_fit": N_("fits your trade ({trade})"),
-    "goal_license": N_("counts toward a license"),
-    "goal_first_job": N_("helps land a first job"),
-    "goal_promotion": N_("helps toward a promotion"),
-    "goal_switch_trade": N_("a way into a new trade"),
-    "goal_safety": N_("covers safety compliance"),
-    "goal_renew": N_("keeps what you hold current"),
-    "goal_own_business": N_("useful to run your own business"),
-    "about_match": N_("matches what you want to do"),
-    "online": N_("you can do it online"),
-    "cheap": N_("fits your budget"),
-    "free": N_("free"),
-    "never_expires": N_("never expires"),
-    "renews_months": N_("renew every {months} months"),
-    "next_step_after": N_("next step after {held}"),
-    "hours_short": N_("short: about {hours} hours"),
-    "entry_level": N_("good first step"),
-    "required": N_("required by law for this work"),
-    "region": N_("recognised in {region}"),
 }
 
 
@@ -90,21 +67,20 @@ def renewal_text(t: Translator, credential: Credential) -> str:
     return t("expires: check with the issuer")
 
 
-def reasons_text(t: Translator, reasons: Iterable[Any], catalog: Catalog) -> str:
-    parts: list[str] = []
-    for reason in reasons:
-        template = REASONS.get(reason.code)
-        params = {key: str(value) for key, value in (reason.params or {}).items()}
-        if "trade" in params and params["trade"] in catalog.trades:
-            params["trade"] = trade_name(catalog, params["trade"], t)
-        if "held" in params and params["held"] in catalog.credentials:
-            params["held"] = catalog.credentials[params["held"]].name
-        try:
-            parts.append(t(template, **params) if template else reason.text)
-        except (KeyError, AttributeError):
-            continue
-    text = "; ".join(dict.fromkeys(p for p in parts if p))
-    return text[:1].upper() + text[1:]
+def reasons_text(t: Translator, reasons: Iterable[Reason], catalog: Catalog) -> str:
+    """The catalog's "why", in the worker's language (trade names included)."""
+    by_name = {trade.name: trade.id for trade in catalog.trades.values()}
+
+    def localized(reason: Reason) -> Reason:
+        trade = reason.params.get("trade")
+        if trade not in by_name:
+            return reason
+        return Reason(
+            reason.code, {**reason.params, "trade": trade_name(catalog, by_name[trade], t)}
+        )
+
+    local = [localized(r) for r in reasons]
+    return why_text(local, translate=t)
 
 
 def card(t: Translator, credential: Credential, why: str, number: int | None = None) -> str:

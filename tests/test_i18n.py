@@ -18,9 +18,10 @@ PLACEHOLDER = re.compile(r"\{\w+\}")
 
 def source_messages() -> set[str]:
     found: set[str] = set()
-    for package in ("bot", "handlers"):
+    # The same places babel.cfg (and so `make messages`) extracts from.
+    for package, pattern in (("bot", "**.py"), ("handlers", "**.py"), ("catalog", "recommend.py")):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / package, method_map=[(pattern, "python")], keywords=KEYWORDS
         ):
             if isinstance(message, str) and message:
                 found.add(message)

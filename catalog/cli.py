@@ -1,0 +1,341 @@
+"""``python -m catalog``: search, match trades, recommend, check and exchange the catalog.
+
+Try::
+
+    python -m catalog trade "tin knocker" --json
+    python -m catalog search "osha 10" --limit 3
+    python -m catalog recommend --trade plumber --goal license --region Texas
+    python -m catalog validate
+    python -m catalog export --format ctdl > catalog.jsonld
+
+Exit status: 0 done, 1 the data is invalid or an import was refused, 2 bad usage (or a
+trade name that fits several trades: the candidates are printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from catalog.exchange import ImportRefused, export_csv, export_ctdl, import_credentials
+from catalog.loader import DATA_DIR, CatalogError, check_catalog, default_catalog, load_catalog
+from catalog.model import Catalog
+from catalog.onet import ATTRIBUTION
+from catalog.recommend import EXPERIENCES, Profile, recommend
+from catalog.regions import normalize_region
+from catalog.schema import GOALS
+from catalog.search import hit_why, search
+from catalog.trades import TradeMatch, normalize_trade
+
+EPILOG = "Trade titles: " + ATTRIBUTION
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CatalogError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `python -m catalog export | head`
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m catalog",
+        description="Toolbox credential catalog: search, trade matching, recommendations.",
+        epilog=EPILOG,
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"data directory (default {DATA_DIR})",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("search", help="free-text credential search", epilog=EPILOG)
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_search)
+
+    p = commands.add_parser("trade", help="which trade a text names", epilog=EPILOG)
+    p.add_argument("text")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_trade)
+
+    p = commands.add_parser("recommend", help="credentials for a worker", epilog=EPILOG)
+    p.add_argument("--trade", required=True, help="trade id or any name `trade` understands")
+    p.add_argument("--goal", required=True, help="comma-separated: " + ",".join(GOALS))
+    p.add_argument("--about", default="", help="what the worker wants to be able to do")
+    p.add_argument("--experience", choices=EXPERIENCES)
+    p.add_argument("--hours", type=float, help="hours per week available")
+    p.add_argument("--budget", type=float, help="budget in USD")
+    p.add_argument("--delivery", choices=("online", "in_person", "any"), default="any")
+    p.add_argument("--region", help='e.g. "Texas", "ON", "UK"')
+    p.add_argument("--holds", default="", help="comma-separated ids already held")
+    p.add_argument("--dismissed", default="", help="comma-separated ids not to show")
+    p.add_argument("--limit", type=int, default=3)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_recommend)
+
+    p = commands.add_parser("stats", help="what the catalog holds", epilog=EPILOG)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_stats)
+
+    p = commands.add_parser("validate", help="check every data file, with line numbers")
+    p.add_argument("--today", type=date.fromisoformat, help="date for last_reviewed checks")
+    p.set_defaults(run=_validate)
+
+    p = commands.add_parser("export", help="write the catalog as CSV or CTDL JSON-LD")
+    p.add_argument("--format", choices=("csv", "ctdl"), required=True)
+    p.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    p.set_defaults(run=_export)
+
+    p = commands.add_parser("import", help="add credentials from a CSV, JSON or YAML file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--today", type=date.fromisoformat, help="date for last_reviewed checks")
+    p.set_defaults(run=_import)
+    return parser
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def _load(args: argparse.Namespace) -> Catalog:
+    return default_catalog() if args.data is None else load_catalog(args.data)
+
+
+def _search(args: argparse.Namespace) -> int:
+    catalog = _load(args)
+    hits = search(args.text, args.limit, catalog=catalog)
+    if args.json:
+        results = [
+            {
+                "id": h.id,
+                "name": h.credential.name,
+                "issuer": h.credential.issuer,
+                "score": h.score,
+                "why": hit_why(h, args.text, catalog=catalog),
+                "type": h.credential.type,
+                "trades": list(h.credential.trades),
+                "source_url": str(h.credential.source_url),
+            }
+            for h in hits
+        ]
+        _print_json(results)
+        return 0
+    if not hits:
+        print("No credential matches.")
+    for n, h in enumerate(hits, start=1):
+        print(f"{n:>2}. {h.credential.name}  [{h.id}]  {h.score:.0f}")
+        print(f"    {h.credential.issuer}")
+    return 0
+
+
+def _trade_json(match: TradeMatch) -> dict[str, Any]:
+    trade = match.trade
+    return {
+        "trade": trade.id if trade else None,
+        "name": trade.name if trade else None,
+        "soc": trade.soc if trade else None,
+        "score": match.score,
+        "candidates": [
+            {"trade": t.id, "name": t.name, "soc": t.soc, "score": s} for t, s in match.candidates
+        ],
+    }
+
+
+def _trade(args: argparse.Namespace) -> int:
+    catalog = _load(args)
+    match = normalize_trade(args.text, catalog=catalog)
+    if args.json:
+        _print_json(_trade_json(match))
+        return 0
+    if match.trade is not None:
+        print(
+            f"{match.trade.name} ({match.trade.id}, O*NET-SOC {match.trade.soc})  {match.score:.0f}"
+        )
+    elif match.candidates:
+        names = ", ".join(f"{t.name} ({t.id})" for t, _ in match.candidates)
+        print(f"Not sure. Did you mean: {names}?")
+    else:
+        print("No trade recognised.")
+    return 0
+
+
+def _recommend(args: argparse.Namespace) -> int:
+    catalog = _load(args)
+    if args.trade in catalog.trades:
+        trade_id = args.trade
+    else:
+        match = normalize_trade(args.trade, catalog=catalog)
+        if match.trade is None:
+            candidates = _trade_json(match)["candidates"]
+            if args.json:
+                _print_json(
+                    {"error": "unknown_trade", "text": args.trade, "candidates": candidates}
+                )
+            else:
+                names = ", ".join(f"{c['name']} ({c['trade']})" for c in candidates)
+                print(
+                    f"Which trade is {args.trade!r}? {names or 'no close trade'}", file=sys.stderr
+                )
+            return 2
+        trade_id = match.trade.id
+    goals = {g.strip() for g in args.goal.split(",") if g.strip()}
+    unknown = goals - set(GOALS)
+    if unknown:
+        print(
+            f"unknown goal(s): {', '.join(sorted(unknown))}; use {', '.join(GOALS)}",
+            file=sys.stderr,
+        )
+        return 2
+    holds = _ids(args.holds)
+    missing = sorted(h for h in holds if h not in catalog.credentials)
+    if missing:
+        print(f"note: not in the catalog, ignored: {', '.join(missing)}", file=sys.stderr)
+    if args.region and normalize_region(args.region) is None:
+        print(f"note: region {args.region!r} not recognised, ignored", file=sys.stderr)
+    profile = Profile(
+        trade=trade_id,
+        experience=args.experience,
+        goals=goals,
+        about=args.about,
+        weekly_hours=args.hours,
+        budget_usd=args.budget,
+        delivery=args.delivery,
+        region=normalize_region(args.region),
+        holds=holds,
+        dismissed=_ids(args.dismissed),
+    )
+    recs = recommend(profile, args.limit, args.offset, catalog=catalog)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "issuer": r.credential.issuer,
+                    "score": r.score,
+                    "why": r.why,
+                    "reasons": [{"code": x.code, "params": x.params} for x in r.reasons],
+                    "type": r.credential.type,
+                    "level": r.credential.level,
+                    "delivery": list(r.credential.delivery),
+                    "cost": r.credential.cost.model_dump() if r.credential.cost else None,
+                    "hours": r.credential.hours.model_dump() if r.credential.hours else None,
+                    "recognition": list(r.credential.recognition),
+                    "source_url": str(r.credential.source_url),
+                }
+                for r in recs
+            ]
+        )
+        return 0
+    if not recs:
+        print("Nothing to suggest for this profile.")
+    for n, r in enumerate(recs, start=1 + max(args.offset, 0)):
+        print(f"{n}. {r.name}  [{r.id}]")
+        print(f"   {r.why}")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    catalog = _load(args)
+    records = catalog.records
+    per_trade = {t: len(catalog.by_trade.get(t, ())) for t in catalog.trades}
+    files = Counter(catalog.sources[c.id].path.name for c in records if c.id in catalog.sources)
+    stats = {
+        "credentials": len(records),
+        "trades": len(catalog.trades),
+        "trades_without_credentials": sorted(t for t, n in per_trade.items() if n == 0),
+        "files": dict(sorted(files.items())),
+        "types": dict(Counter(c.type for c in records).most_common()),
+        "recognition": dict(Counter(r for c in records for r in c.recognition).most_common()),
+        "with_cost": sum(c.cost is not None for c in records),
+        "with_hours": sum(c.hours is not None for c in records),
+        "with_renewal": sum(c.renewal is not None for c in records),
+        "per_trade": dict(sorted(per_trade.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "trade_names": len(catalog.trade_names.entries),
+        "attribution": ATTRIBUTION,
+    }
+    if args.json:
+        _print_json(stats)
+        return 0
+    print(f"{stats['credentials']} credentials in {len(files)} files; {stats['trades']} trades")
+    print(
+        f"known cost: {stats['with_cost']}, known hours: {stats['with_hours']}, "
+        f"known renewal: {stats['with_renewal']}"
+    )
+    print("types: " + ", ".join(f"{k} {v}" for k, v in stats["types"].items()))
+    print("recognised in: " + ", ".join(f"{k} {v}" for k, v in stats["recognition"].items()))
+    print("per trade: " + ", ".join(f"{k} {v}" for k, v in stats["per_trade"].items() if v))
+    if stats["trades_without_credentials"]:
+        print("no credentials yet: " + ", ".join(stats["trades_without_credentials"]))
+    print(f"trade names for matching: {stats['trade_names']} (ours and O*NET titles)")
+    print()
+    print(ATTRIBUTION)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    today = args.today or date.today()
+    catalog, problems = check_catalog(args.data, today=today)
+    for problem in problems:
+        print(problem)
+    if problems or catalog is None:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    files = {s.path for s in catalog.sources.values()}
+    print(f"OK: {len(catalog)} credentials in {len(files)} files, {len(catalog.trades)} trades.")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    catalog = _load(args)
+    if args.format == "csv":
+        text = export_csv(catalog.records)
+    else:
+        text = json.dumps(export_ctdl(catalog), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {len(catalog)} credentials to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    data_dir = args.data or DATA_DIR
+    try:
+        written = import_credentials(args.file, data_dir, today=args.today or date.today())
+    except ImportRefused as refused:
+        print("Import refused; nothing was written:", file=sys.stderr)
+        for problem in refused.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as error:
+        print(f"Import refused: {error}", file=sys.stderr)
+        return 1
+    for path, ids in written.items():
+        print(f"{path}: added {', '.join(ids)}")
+    return 0
+
+
+def _ids(text: str) -> set[str]:
+    return {part.strip() for part in text.split(",") if part.strip()}
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))

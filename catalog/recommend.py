@@ -1,0 +1,571 @@
+"""Which credentials to suggest to one worker, and why.
+
+Ranking, in order of weight: fit to the worker's trade and goals, what they said they
+want to do (``about``), the next step after what they already hold, then practical fit
+(level, delivery, cost, time). Hard rules are never traded for points: held and
+dismissed credentials never appear, a credential that does not count in the worker's
+region is never offered, and an online-only worker never sees an in-person-only
+credential ahead of one they can take.
+
+Every suggestion carries :class:`Reason` objects (a stable ``code`` and ``params``) so
+the bot can translate them; :func:`reason_text` is the one English wording.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from catalog.loader import default_catalog
+from catalog.matching import credential_fields
+from catalog.model import Catalog
+from catalog.regions import region_code, region_fit, region_name
+from catalog.schema import GOALS, Credential
+from catalog.text import tokens
+from catalog.trades import normalize_trade
+
+Experience = Literal["new", "switching", "apprentice", "journeyman", "master"]
+EXPERIENCES: tuple[str, ...] = Experience.__args__  # type: ignore[attr-defined]
+DeliveryPreference = Literal["online", "in_person", "any"]
+
+# Points; only their order of magnitude matters. Trade fit outweighs everything else
+# so a plumber sees plumbing credentials, then goals, then what the worker asked for.
+TRADE_PRIMARY = 40.0
+TRADE_LISTED = 34.0
+GOAL_FIRST = 15.0
+GOAL_MORE = 5.0
+GOAL_NONE = -10.0
+LICENSE_TYPE = 8.0
+ABOUT = 35.0
+NEXT_STEP = 25.0
+PREREQUISITE_HELD = 20.0
+BUILDS_ON = 15.0
+COVERED_BY_HELD = -60.0
+REGION_LOCAL = 10.0
+REGION_UNSURE = -25.0
+ONLINE = 4.0
+BLENDED_FOR_ONLINE = -5.0
+IN_PERSON = 4.0
+OVER_BUDGET = -25.0
+WITHIN_BUDGET = 5.0
+SHORT = 6.0
+LONG = -8.0
+NEVER_EXPIRES = 2.0
+# A credential many trades use, that includes smaller ones or opens further steps is the
+# one an advisor names first ("EPA 608 Universal" before "Type I").
+PER_EXTRA_TRADE = 2.0
+MAX_BREADTH = 8.0
+INCLUDES_OTHERS = 4.0
+OPENS_STEPS = 2.0
+# Several credentials lead to it: a destination (CDL Class A), not a side step.
+PER_PATH_IN = 3.0
+MAX_PATHS_IN = 9.0
+LEVEL_FIT: dict[str | None, dict[str, float]] = {
+    None: {"entry": 2.0, "intermediate": 0.0, "advanced": -4.0},
+    "new": {"entry": 10.0, "intermediate": -2.0, "advanced": -20.0},
+    "switching": {"entry": 10.0, "intermediate": 0.0, "advanced": -15.0},
+    "apprentice": {"entry": 8.0, "intermediate": 5.0, "advanced": -10.0},
+    "journeyman": {"entry": -2.0, "intermediate": 8.0, "advanced": 4.0},
+    "master": {"entry": -8.0, "intermediate": 2.0, "advanced": 8.0},
+}
+CHEAP_USD = 100.0
+SHORT_WEEKS = 4
+LONG_WEEKS = 26
+# Reasons shown in the one-line ``why``, most telling first.
+WHY_REASONS = 4
+
+
+@dataclass(slots=True)
+class Profile:
+    """What the bot knows about one worker. Every field is optional."""
+
+    trade: str | None = None
+    experience: Experience | None = None
+    goals: set[str] = field(default_factory=set)
+    about: str = ""
+    weekly_hours: float | None = None
+    budget_usd: float | None = None
+    delivery: DeliveryPreference = "any"
+    region: str | None = None
+    holds: set[str] = field(default_factory=set)
+    dismissed: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason for a suggestion: ``code`` is stable, ``params`` fill the sentence."""
+
+    code: str
+    params: dict[str, str | int | float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    credential: Credential
+    score: float
+    reasons: list[Reason]
+    why: str
+
+    @property
+    def id(self) -> str:
+        return self.credential.id
+
+    @property
+    def name(self) -> str:
+        return self.credential.name
+
+
+def N_(message: str) -> str:
+    """Marks a sentence for the bot's gettext extraction; the catalog itself stays English."""
+    return message
+
+
+REASON_TEXTS: dict[str, str] = {
+    "trade_fit": N_("Fits your trade ({trade})"),
+    "trade_near": N_("Used in {trade} work"),
+    "goal_first_job": N_("Helps land a first job"),
+    "goal_license": N_("Counts toward a license"),
+    "goal_promotion": N_("Helps toward a promotion"),
+    "goal_switch_trade": N_("A way into a new trade"),
+    "goal_safety": N_("Safety training employers ask for"),
+    "goal_renew": N_("Keeps your credentials current"),
+    "goal_own_business": N_("Useful to run your own business"),
+    "is_license": N_("A license issued by {issuer}"),
+    "about_match": N_("Matches what you want: {terms}"),
+    "next_step_after": N_("Next step after your {held}"),
+    "first_step_to": N_("First step toward {target}"),
+    "prerequisite_held": N_("You already hold the prerequisite {held}"),
+    "builds_on": N_("Builds on your {held}"),
+    "region_local": N_("Recognised in {region_name}"),
+    "region_check": N_("Only recognised in {regions}: check it applies where you work"),
+    "level_entry": N_("Entry level"),
+    "online": N_("Online"),
+    "exam_only": N_("Exam only"),
+    "in_person": N_("In person"),
+    "free": N_("Free"),
+    "cheap": N_("Costs at most {currency} {max}"),
+    "within_budget": N_("Within your budget ({currency} {min}-{max})"),
+    "over_budget": N_("Costs from {currency} {min}, more than your budget"),
+    "hours_short": N_("About {hours} hours: {weeks} week(s) at your pace"),
+    "hours_long": N_("About {weeks} weeks at your pace"),
+    "never_expires": N_("Never expires"),
+    "renews_months": N_("Renew every {months} months"),
+}
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def reason_text(reason: Reason, translate: Callable[[str], str] = _same) -> str:
+    """The sentence for a reason: English, or through the bot's gettext `translate`."""
+    template = REASON_TEXTS.get(reason.code)
+    if template is None:
+        return reason.code.replace("_", " ")
+    template = translate(template)
+    try:
+        return template.format(**reason.params)
+    except (KeyError, IndexError, ValueError):
+        return template.split("{", 1)[0].rstrip(" :(") or reason.code
+
+
+def why_text(reasons: Iterable[Reason], translate: Callable[[str], str] = _same) -> str:
+    """The one-line "why" of a suggestion from its most telling reasons."""
+    parts = [reason_text(r, translate) for r in list(reasons)[:WHY_REASONS]]
+    if not parts:
+        return ""
+    text = "; ".join([parts[0], *(p[:1].lower() + p[1:] for p in parts[1:])])
+    return text
+
+
+def recommend(
+    profile: Profile, limit: int = 3, offset: int = 0, *, catalog: Catalog | None = None
+) -> list[Recommendation]:
+    """The best credentials for ``profile``, ``offset`` first skipped (for "show more")."""
+    catalog = catalog or default_catalog()
+    trade_id = _trade_id(profile.trade, catalog)
+    region = region_code(profile.region)
+    goals = {g for g in profile.goals if g in GOALS}
+    holds = {h for h in profile.holds if h in catalog.credentials}
+    excluded = holds | set(profile.dismissed)
+    records = catalog.records
+    position = catalog.position
+
+    about_scores: dict[int, float] = {}
+    if profile.about and profile.about.strip():
+        raw, possible = catalog.index.word_scores(profile.about, prefix_last=False)
+        if possible > 0:
+            about_scores = {i: min(v / possible, 1.0) for i, v in raw.items()}
+
+    # Credentials one step on from what the worker holds, and the ones a held credential
+    # already includes ("Type I" when the worker holds "Universal": no news).
+    next_after: dict[int, str] = {}
+    prerequisite_of: dict[int, str] = {}
+    builds_on: dict[int, str] = {}
+    covered: set[int] = set()
+    for held_id in sorted(holds):
+        held = catalog.credentials[held_id]
+        for nxt in held.leads_to:
+            if nxt in position:
+                next_after.setdefault(position[nxt], held.name)
+        for bigger in held.part_of:
+            if bigger in position:
+                builds_on.setdefault(position[bigger], held.name)
+        for i in catalog.requiring.get(held_id, ()):
+            prerequisite_of.setdefault(i, held.name)
+        covered.update(catalog.parts_of.get(held_id, ()))
+
+    candidates: set[int] = set()
+    if trade_id is not None:
+        candidates.update(catalog.by_trade.get(trade_id, ()))
+    candidates.update(about_scores)
+    candidates.update(next_after)
+    candidates.update(prerequisite_of)
+    candidates.update(builds_on)
+    if "safety" in goals:
+        candidates.update(catalog.by_goal.get("safety", ()))
+    if not candidates:
+        candidates = set(range(len(records)))
+
+    def scored_one(i: int) -> tuple[int, float, list[Reason]] | None:
+        credential = records[i]
+        if credential.id in excluded:
+            return None
+        fit = region_fit(credential.recognition, region)
+        if fit == "no":
+            return None
+        score, tier, reasons = _score(
+            credential,
+            profile,
+            trade_id=trade_id,
+            goals=goals,
+            region=region,
+            where=fit,
+            about=about_scores.get(i, 0.0),
+            next_after=next_after.get(i),
+            prerequisite=prerequisite_of.get(i),
+            builds_on=builds_on.get(i),
+            covered=i in covered,
+            catalog=catalog,
+        )
+        return tier, score, reasons
+
+    if len(candidates) > SHORTLIST:
+        candidates = _shortlist(
+            candidates,
+            catalog,
+            trade_id=trade_id,
+            goals=goals,
+            experience=profile.experience,
+            about=about_scores,
+            boosted=next_after.keys() | prerequisite_of.keys() | builds_on.keys(),
+            size=max(SHORTLIST, 4 * (max(offset, 0) + max(limit, 0))),
+        )
+
+    scored: dict[int, tuple[int, float, list[Reason]]] = {}
+    for i in sorted(candidates):
+        result = scored_one(i)
+        if result is not None:
+            scored[i] = result
+    _pull_up_lower_rungs(scored, scored_one, holds, catalog)
+
+    ranked = sorted(scored.items(), key=lambda item: (item[1][0], -item[1][1], records[item[0]].id))
+    start = max(offset, 0)
+    out: list[Recommendation] = []
+    for i, (_, score, reasons) in ranked[start : start + max(limit, 0)]:
+        credential = records[i]
+        reasons = _with_about_terms(reasons, credential, profile.about, catalog)
+        out.append(Recommendation(credential, round(score, 1), reasons, why_text(reasons)))
+    return out
+
+
+LEVEL_ORDER = {"entry": 0, "intermediate": 1, "advanced": 2}
+# Above this many candidates (a catalog of many thousands), a cheap first pass on the
+# points that do not depend on delivery, cost or time keeps the best ones for full scoring.
+SHORTLIST = 200
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the first pass needs of each record, computed once per catalog."""
+
+    trades: tuple[str, ...]
+    goals: frozenset[str]
+    level: str
+    is_license: bool
+    static: float  # breadth, includes others, opens steps, paths in
+
+
+_FACTS: weakref.WeakKeyDictionary[Catalog, list[_Facts]] = weakref.WeakKeyDictionary()
+
+
+def _facts(catalog: Catalog) -> list[_Facts]:
+    facts = _FACTS.get(catalog)
+    if facts is None:
+        facts = [
+            _Facts(
+                tuple(c.trades),
+                frozenset(c.goals),
+                c.level,
+                c.type == "License",
+                _static_points(c, catalog),
+            )
+            for c in catalog.records
+        ]
+        _FACTS[catalog] = facts
+    return facts
+
+
+def _static_points(credential: Credential, catalog: Catalog) -> float:
+    """Points that depend on the credential and the catalog alone, not on the worker."""
+    points = min(MAX_BREADTH, PER_EXTRA_TRADE * (len(credential.trades) - 1))
+    if catalog.parts_of.get(credential.id):
+        points += INCLUDES_OTHERS
+    if credential.leads_to or catalog.requiring.get(credential.id):
+        points += OPENS_STEPS
+    points += min(MAX_PATHS_IN, PER_PATH_IN * len(catalog.leading_to.get(credential.id, ())))
+    return points
+
+
+def _shortlist(
+    candidates: set[int],
+    catalog: Catalog,
+    *,
+    trade_id: str | None,
+    goals: set[str],
+    experience: str | None,
+    about: dict[int, float],
+    boosted: set[int],
+    size: int,
+) -> set[int]:
+    facts = _facts(catalog)
+    level_fit = LEVEL_FIT.get(experience, LEVEL_FIT[None])
+    wants_license = "license" in goals
+
+    def first_pass(i: int) -> float:
+        f = facts[i]
+        points = f.static + level_fit.get(f.level, 0.0) + ABOUT * about.get(i, 0.0)
+        if trade_id is not None and trade_id in f.trades:
+            points += TRADE_PRIMARY if f.trades[0] == trade_id else TRADE_LISTED
+        shared = len(f.goals & goals)
+        if shared:
+            points += GOAL_FIRST + GOAL_MORE * (shared - 1)
+        elif goals:
+            points += GOAL_NONE
+        if wants_license and f.is_license:
+            points += LICENSE_TYPE
+        return points
+
+    best = heapq.nlargest(size, sorted(candidates), key=first_pass)
+    return set(best) | (boosted & candidates)
+
+
+def _pull_up_lower_rungs(
+    scored: dict[int, tuple[int, float, list[Reason]]],
+    score_one: Callable[[int], tuple[int, float, list[Reason]] | None],
+    holds: set[str],
+    catalog: Catalog,
+) -> None:
+    """Put the first rung of a ladder right after the higher rung that scored well.
+
+    "NICET Level II" may fit a worker's goal best, but without "Level I" they cannot
+    take it: Level I is then worth almost as much. A ladder is a family of ids
+    ("nicet-wbsl-1" -> "nicet-wbsl-2") of one type where the lower level leads to the
+    higher one.
+    """
+    records = catalog.records
+    position = catalog.position
+    for i, (tier, score, _) in sorted(scored.items(), key=lambda item: -item[1][1]):
+        higher = records[i]
+        for j in catalog.leading_to.get(higher.id, ()):
+            lower = records[j]
+            if lower.id in holds or not _same_ladder(lower, higher):
+                continue
+            if j not in scored:
+                result = score_one(position[lower.id])
+                if result is None:
+                    continue
+                scored[j] = result
+            lower_tier, lower_score, reasons = scored[j]
+            if lower_tier == tier and lower_score < score - 1.0:
+                step = Reason("first_step_to", {"target": higher.name})
+                scored[j] = (lower_tier, score - 1.0, [step, *reasons])
+
+
+def _same_ladder(lower: Credential, higher: Credential) -> bool:
+    return (
+        lower.type == higher.type
+        and LEVEL_ORDER[lower.level] < LEVEL_ORDER[higher.level]
+        and lower.id.rsplit("-", 1)[0] == higher.id.rsplit("-", 1)[0]
+    )
+
+
+def _trade_id(trade: str | None, catalog: Catalog) -> str | None:
+    if not trade:
+        return None
+    if trade in catalog.trades:
+        return trade
+    match = normalize_trade(trade, catalog=catalog)
+    return match.trade.id if match.trade else None
+
+
+def _score(
+    credential: Credential,
+    profile: Profile,
+    *,
+    trade_id: str | None,
+    goals: set[str],
+    region: str | None,
+    where: str,
+    about: float,
+    next_after: str | None,
+    prerequisite: str | None,
+    builds_on: str | None,
+    covered: bool,
+    catalog: Catalog,
+) -> tuple[float, int, list[Reason]]:
+    """Points, tier (0 fits every hard preference, 1 breaks one) and reasons."""
+    score = 0.0
+    tier = 0
+    fit: list[Reason] = []  # why it fits the worker: shown first
+    practical: list[Reason] = []  # how to take it: shown after
+
+    if trade_id is not None and trade_id in credential.trades:
+        score += TRADE_PRIMARY if credential.trades[0] == trade_id else TRADE_LISTED
+        fit.append(Reason("trade_fit", {"trade": catalog.trades[trade_id].name}))
+
+    shared_goals = [g for g in GOALS if g in goals and g in credential.goals]
+    if shared_goals:
+        score += GOAL_FIRST + GOAL_MORE * (len(shared_goals) - 1)
+        fit.extend(Reason(f"goal_{g}") for g in shared_goals)
+    elif goals:
+        score += GOAL_NONE
+    if "license" in goals and credential.type == "License":
+        score += LICENSE_TYPE
+
+    if about > 0:
+        score += ABOUT * about
+        if about >= 0.3:
+            fit.append(Reason("about_match", {"terms": ""}))
+    if next_after:
+        score += NEXT_STEP
+        fit.insert(0, Reason("next_step_after", {"held": next_after}))
+    if prerequisite:
+        score += PREREQUISITE_HELD
+        fit.insert(0, Reason("prerequisite_held", {"held": prerequisite}))
+    if builds_on:
+        score += BUILDS_ON
+        fit.insert(0, Reason("builds_on", {"held": builds_on}))
+    if covered:
+        score += COVERED_BY_HELD
+
+    if where == "local" and region:
+        score += REGION_LOCAL
+        fit.append(Reason("region_local", {"region": region, "region_name": region_name(region)}))
+    elif where == "unknown":
+        score += REGION_UNSURE
+        practical.append(Reason("region_check", {"regions": ", ".join(credential.recognition)}))
+
+    score += LEVEL_FIT.get(profile.experience, LEVEL_FIT[None]).get(credential.level, 0.0)
+    score += _facts(catalog)[catalog.position[credential.id]].static
+
+    delivery = set(credential.delivery)
+    if profile.delivery == "online":
+        if "online" in delivery:
+            score += ONLINE
+            practical.append(Reason("online"))
+        elif delivery == {"in_person"}:
+            tier = 1
+            practical.append(Reason("in_person"))
+        elif "blended" in delivery:
+            score += BLENDED_FOR_ONLINE
+    elif profile.delivery == "in_person" and delivery & {"in_person", "blended"}:
+        score += IN_PERSON
+    elif "online" in delivery and profile.delivery == "any":
+        practical.append(Reason("online"))
+    if delivery == {"exam_only"} or (delivery == {"exam_only", "online"}):
+        practical.append(Reason("exam_only"))
+
+    cost = credential.cost
+    if cost is not None:
+        currency = cost.currency
+        low = cost.min if cost.min is not None else cost.max
+        high = cost.max if cost.max is not None else cost.min
+        budget = profile.budget_usd
+        comparable = currency == "USD"
+        if high == 0:
+            practical.append(Reason("free"))
+        elif budget is not None and comparable and cost.min is not None and cost.min > budget:
+            score += OVER_BUDGET
+            practical.append(Reason("over_budget", {"currency": currency, "min": _num(cost.min)}))
+        elif budget is not None and comparable and high is not None and high <= budget:
+            score += WITHIN_BUDGET
+            practical.append(
+                Reason(
+                    "within_budget",
+                    {"currency": currency, "min": _num(low), "max": _num(high)},
+                )
+            )
+        elif high is not None and comparable and high <= CHEAP_USD:
+            practical.append(Reason("cheap", {"currency": currency, "max": _num(high)}))
+
+    hours = credential.hours
+    if hours is not None and profile.weekly_hours:
+        typical = hours.max if hours.max is not None else hours.min
+        if typical:
+            weeks = math.ceil(typical / profile.weekly_hours)
+            if weeks <= SHORT_WEEKS:
+                score += SHORT
+                practical.append(Reason("hours_short", {"hours": _num(typical), "weeks": weeks}))
+            elif weeks > LONG_WEEKS:
+                score += LONG
+                practical.append(Reason("hours_long", {"weeks": weeks}))
+
+    renewal = credential.renewal
+    if renewal is not None:
+        if not renewal.expires:
+            score += NEVER_EXPIRES
+            practical.append(Reason("never_expires"))
+        elif renewal.months:
+            practical.append(Reason("renews_months", {"months": renewal.months}))
+
+    if not fit and trade_id is not None and credential.trades:
+        other = catalog.trades.get(credential.trades[0])
+        if other is not None:
+            fit.append(Reason("trade_near", {"trade": other.name}))
+    return score, tier, fit + practical
+
+
+def _with_about_terms(
+    reasons: list[Reason], credential: Credential, about: str, catalog: Catalog
+) -> list[Reason]:
+    """Fill ``about_match`` with the worker's own words that the credential mentions."""
+    if not any(r.code == "about_match" for r in reasons):
+        return reasons
+
+    words: set[str] = set()
+    for texts in credential_fields(credential, catalog.trades).values():
+        for text in texts:
+            words.update(tokens(text))
+    vocabulary = catalog.index.vocabulary
+    terms = [
+        q for q in tokens(about) if q in words or any(w in words for w, _ in vocabulary.expand(q))
+    ][:3]
+    out: list[Reason] = []
+    for reason in reasons:
+        if reason.code == "about_match":
+            if not terms:
+                continue
+            reason = Reason("about_match", {"terms": ", ".join(terms)})
+        out.append(reason)
+    return out
+
+
+def _num(value: float | None) -> int | float:
+    if value is None:
+        return 0
+    return int(value) if float(value).is_integer() else round(value, 2)

@@ -1,0 +1,74 @@
+"""Free-text credential search: "epa 608", "osha ten", "forklift card", "licencia plomero"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from catalog.loader import default_catalog
+from catalog.matching import MAX_SEARCH_TOKENS, credential_fields
+from catalog.model import Catalog
+from catalog.schema import Credential
+from catalog.text import tokens
+
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    credential: Credential
+    score: float  # 0..100
+
+    @property
+    def id(self) -> str:
+        return self.credential.id
+
+
+def matched_words(
+    credential: Credential, text: str, *, catalog: Catalog | None = None
+) -> dict[str, list[str]]:
+    """Which of the query's words a credential mentions, by field: for "why" lines."""
+    catalog = catalog or default_catalog()
+    vocabulary = catalog.index.vocabulary
+    fields = {
+        field: {w for t in texts for w in tokens(t)}
+        for field, texts in credential_fields(credential, catalog.trades).items()
+    }
+    found: dict[str, list[str]] = {}
+    for q in tokens(text, limit=MAX_SEARCH_TOKENS):
+        meant = {q} | {w for w, _ in vocabulary.expand(q, prefix_from=3)}
+        for field, words in fields.items():
+            if meant & words:
+                found.setdefault(field, []).append(q)
+                break
+    return found
+
+
+def hit_why(hit: SearchHit, text: str, *, catalog: Catalog | None = None) -> str:
+    """ "matches epa, 608 (name); refrigerant (keywords)": which words matched where."""
+    parts = [
+        f"{', '.join(words)} ({field})"
+        for field, words in matched_words(hit.credential, text, catalog=catalog).items()
+    ]
+    return "matches " + "; ".join(parts) if parts else "similar wording"
+
+
+def search(text: str, limit: int = 10, *, catalog: Catalog | None = None) -> list[SearchHit]:
+    """Credentials matching free text, best first.
+
+    Looks at names, aliases, ids, keywords, skills, issuers, trades and descriptions;
+    typos are welcome ("refridgerant"), and the last word may be unfinished ("weldi").
+    Deterministic: equal scores are ordered by id.
+    """
+    catalog = catalog or default_catalog()
+    limit = max(0, min(limit, MAX_LIMIT))
+    if not text or limit == 0:
+        return []
+    records = catalog.records
+    return [SearchHit(records[hit.index], hit.score) for hit in catalog.index.search(text, limit)]
+
+
+def suggest_credentials(
+    prefix_text: str, limit: int = 6, *, catalog: Catalog | None = None
+) -> list[SearchHit]:
+    """Search-as-you-type for credentials a worker already holds ("osha 3", "epa 6")."""
+    return search(prefix_text, limit, catalog=catalog)

@@ -1,0 +1,226 @@
+"""The `python -m catalog` contract that the bot's operators and scripts rely on."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from catalog.cli import main
+from catalog.exchange import CSV_COLUMNS, CTDL_CONTEXT
+from tests.test_catalog_data import GOOD, run_cli, write
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_trade_json_shape_when_sure_and_when_not(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "trade", "electricista", "--json")
+    sure = json.loads(out)
+    assert code == 0
+    assert sure["trade"] == "electrician"
+    assert sure["name"] == "Electrician"
+    assert sure["soc"] == "47-2111.00"
+    assert 0 < sure["score"] <= 100
+    assert sure["candidates"][0] == {
+        "trade": "electrician",
+        "name": "Electrician",
+        "soc": "47-2111.00",
+        "score": sure["score"],
+    }
+
+    _, out, _ = run(capsys, "trade", "lineman", "--json")
+    unsure = json.loads(out)
+    assert unsure["trade"] is None and unsure["name"] is None
+    assert {c["trade"] for c in unsure["candidates"]} >= {"lineworker", "telecom_technician"}
+    assert all(set(c) == {"trade", "name", "soc", "score"} for c in unsure["candidates"])
+
+
+def test_search_json_results(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "osha 30", "--limit", "2", "--json")
+    results = json.loads(out)
+    assert code == 0 and len(results) == 2
+    assert results[0]["id"] == "osha-30-construction"
+    for result in results:
+        assert {"id", "name", "issuer", "score", "why"} <= set(result)
+        assert result["why"]
+
+
+def test_search_human_output_is_short(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "search", "forklift", "--limit", "1")
+    assert "[forklift-operator]" in out
+    assert len(out.splitlines()) == 2
+
+
+def test_recommend_json_carries_reasons_for_translation(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "recommend",
+        "--trade", "plomero",
+        "--goal", "license,own_business",
+        "--experience", "journeyman",
+        "--region", "Texas",
+        "--hours", "6",
+        "--budget", "500",
+        "--delivery", "any",
+        "--holds", "osha-10-construction",
+        "--limit", "3",
+        "--json",
+    )  # fmt: skip
+    results = json.loads(out)
+    assert code == 0 and len(results) == 3
+    assert "tx-master-plumber" in [r["id"] for r in results]
+    for result in results:
+        assert {"id", "name", "issuer", "score", "why", "reasons"} <= set(result)
+        assert all({"code", "params"} == set(reason) for reason in result["reasons"])
+        assert result["id"] != "osha-10-construction"
+
+
+def test_recommend_asks_when_the_trade_is_ambiguous(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", "--trade", "mechanic", "--goal", "first_job", "--json")
+    assert code == 2
+    answer = json.loads(out)
+    assert answer["error"] == "unknown_trade"
+    assert "auto_technician" in [c["trade"] for c in answer["candidates"]]
+
+
+def test_recommend_rejects_unknown_goals(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "recommend", "--trade", "hvac", "--goal", "get_rich")
+    assert code == 2 and "get_rich" in err
+
+
+def test_stats_carry_the_onet_attribution(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "stats")
+    assert code == 0
+    assert "credentials" in out and "O*NET 27.0 Database" in out and "CC BY 4.0" in out
+
+
+def test_help_carries_the_onet_attribution(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    assert "CC BY 4.0" in capsys.readouterr().out
+
+
+def test_export_csv_and_ctdl(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "export", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and set(CSV_COLUMNS) == set(rows[0])
+    assert {"id", "name", "issuer", "type", "trades", "source_url", "last_reviewed"} <= set(rows[0])
+
+    _, out, _ = run(capsys, "export", "--format", "ctdl")
+    document = json.loads(out)
+    assert document["@context"] == CTDL_CONTEXT
+    assert len(document["@graph"]) == len(rows)
+    first = document["@graph"][0]
+    assert first["@type"].startswith("ceterms:")
+    assert first["ceterms:ctid"].startswith("ce-")
+    assert "ceterms:name" in first and "ceterms:subjectWebpage" in first
+
+
+WELDING = """\
+trade: welder
+credentials:
+  - id: aws-certified-welder
+    name: AWS Certified Welder
+    issuer: American Welding Society
+    type: Certification
+    trades: [welder]
+    description: Performance-based welding test at an accredited test facility.
+    delivery: [in_person]
+    recognition: [US, INTL]
+    goals: [first_job]
+    source_url: https://www.aws.org/certification/
+    last_reviewed: 2026-11-01
+"""
+
+
+def small_data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    write(data, "hvac.yaml", GOOD)
+    return data
+
+
+def test_import_round_trips_a_csv_export_and_refuses_duplicates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = small_data(tmp_path)
+    exported = tmp_path / "export.csv"
+    code, _, _ = run(
+        capsys, "--data", str(data), "export", "--format", "csv", "--output", str(exported)
+    )
+    assert code == 0
+
+    # The same records again: refused, nothing written.
+    before = (data / "hvac.yaml").read_text("utf-8")
+    code, _, err = run(
+        capsys, "--data", str(data), "import", str(exported), "--today", "2026-11-22"
+    )
+    assert code == 1
+    assert "already in the catalog" in err and "epa-608-universal" in err
+    assert (data / "hvac.yaml").read_text("utf-8") == before
+
+    # Into another data dir: a new hvac.yaml is written and the catalog still validates.
+    other = tmp_path / "other"
+    write(other, "welding.yaml", WELDING)
+    code, out, err = run(
+        capsys, "--data", str(other), "import", str(exported), "--today", "2026-11-22"
+    )
+    assert code == 0, err
+    assert "hvac.yaml" in out
+    code, out, _ = run(capsys, "--data", str(other), "validate", "--today", "2026-11-22")
+    assert code == 0, out
+    code, out, _ = run(capsys, "--data", str(other), "search", "epa 608", "--json")
+    assert json.loads(out)[0]["id"] == "epa-608-universal"
+
+
+def test_import_of_ctdl_and_yaml_appends_to_the_trade_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = small_data(tmp_path)
+    ctdl = tmp_path / "catalog.json"
+    run(capsys, "--data", str(data), "export", "--format", "ctdl", "--output", str(ctdl))
+    fresh = tmp_path / "fresh"
+    write(fresh, "welding.yaml", WELDING)
+    code, _, err = run(capsys, "--data", str(fresh), "import", str(ctdl), "--today", "2026-11-22")
+    assert code == 0, err
+    assert "nate-air-conditioning" in (fresh / "hvac.yaml").read_text("utf-8")
+
+    more = WELDING.replace("aws-certified-welder", "aws-cwi").replace(
+        "AWS Certified Welder", "AWS Certified Welding Inspector"
+    )
+    extra = write(tmp_path, "extra.yaml", more)
+    code, _, err = run(capsys, "--data", str(fresh), "import", str(extra), "--today", "2026-11-22")
+    assert code == 0, err
+    text = (fresh / "welding.yaml").read_text("utf-8")
+    assert text.startswith(WELDING)  # what people wrote stays as it was
+    assert "id: aws-cwi" in text
+    code, _, err = run(capsys, "--data", str(fresh), "import", str(extra), "--today", "2026-11-22")
+    assert code == 1 and "aws-cwi" in err and "already in the catalog" in err
+
+
+def test_import_refuses_invalid_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = small_data(tmp_path)
+    bad = write(
+        tmp_path,
+        "bad.yaml",
+        GOOD.replace("epa-608-universal", "New Id!").replace("nate-air-conditioning", "nate-z"),
+    )
+    code, _, err = run(capsys, "--data", str(data), "import", str(bad), "--today", "2026-11-22")
+    assert code == 1
+    assert "Import refused" in err and "id" in err
+
+
+def test_global_data_option_reaches_every_command(tmp_path: Path) -> None:
+    data = small_data(tmp_path)
+    shutil.copy(Path(__file__).resolve().parents[1] / "catalog" / "taxonomy.yaml", data)
+    result = run_cli("--data", str(data), "search", "nate", "--json")
+    assert result.returncode == 0, result.stderr
+    assert [r["id"] for r in json.loads(result.stdout)] == ["nate-air-conditioning"]
