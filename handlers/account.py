@@ -12,7 +12,7 @@ from bot.i18n import available_languages
 from bot.runtime import ToolboxContext
 from bot.services import profiles
 from bot.services.users import choose_language, mark_blocked, touch_user
-from handlers.callback_data import BadCallback, for_flow, parse
+from handlers.callback_data import for_flow
 from handlers.chat import Turn, begin_turn, escape, shorten
 from handlers.choices import DELIVERY, EXPERIENCE, GOALS, label_for, trade_name
 from handlers.groups import private_only
@@ -79,10 +79,8 @@ async def language_command(update: Update, context: ToolboxContext) -> None:
 
 async def language_chosen(update: Update, context: ToolboxContext) -> None:
     turn = await begin_turn(update, context)
-    try:
-        data = parse(update.callback_query.data, turn.user_id)  # type: ignore[union-attr]
-    except BadCallback:
-        await turn.toast(turn.t("That button is no longer valid."))
+    data = await turn.button(ack=False)
+    if data is None:
         return
     if data.arg not in available_languages():
         await turn.toast(turn.t("That button is no longer valid."))

@@ -19,7 +19,7 @@ from telegram.error import BadRequest
 from bot.i18n import Translator, translator
 from bot.runtime import ToolboxContext
 from bot.services.users import touch_user
-from handlers.callback_data import pack
+from handlers.callback_data import BadCallback, Callback, NotYours, pack, parse
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,24 @@ class Turn:
         return await self.context.bot.send_message(
             chat.id, text, reply_markup=keyboard, disable_web_page_preview=disable_preview
         )
+
+    async def button(self, *, ack: bool = True) -> Callback | None:
+        """The pressed button's data, checked; None (after a kind toast) when refused.
+
+        `ack` answers the press at once; pass False to answer later with a toast of your own.
+        """
+        query = self.update.callback_query
+        try:
+            data = parse(query.data if query else None, self.user_id)
+        except NotYours:
+            await self.toast(self.t("This button is for someone else."))
+            return None
+        except BadCallback:
+            await self.toast(self.t("That button is no longer valid."))
+            return None
+        if ack:
+            await self.toast()
+        return data
 
     async def toast(self, text: str = "", alert: bool = False) -> None:
         """Answer the button press (Telegram shows a spinner until we do)."""

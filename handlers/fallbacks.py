@@ -10,7 +10,6 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
 from bot.runtime import ToolboxContext
-from handlers.callback_data import BadCallback, NotYours, parse
 from handlers.chat import begin_turn
 from handlers.search import QUERY_LIMIT, send_results
 
@@ -28,14 +27,7 @@ async def edited(update: Update, context: ToolboxContext) -> None:
 async def stray_button(update: Update, context: ToolboxContext) -> None:
     """A button from an old message, or forged data: explain, never act."""
     turn = await begin_turn(update, context)
-    query = update.callback_query
-    try:
-        parse(query.data if query else None, turn.user_id)
-    except NotYours:
-        await turn.toast(turn.t("This button is for someone else."))
-        return
-    except BadCallback:
-        await turn.toast(turn.t("That button is no longer valid."))
+    if await turn.button(ack=False) is None:
         return
     await turn.toast(turn.t("That button has expired. Send /start or /help."), alert=True)
 

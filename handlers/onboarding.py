@@ -33,12 +33,9 @@ from bot.services.timezones import timezone_for_region
 from catalog import normalize_region, normalize_trade, suggest_credentials
 from handlers import account, recommendations
 from handlers.callback_data import (
-    BadCallback,
-    NotYours,
     credential_code,
     credential_from_code,
     for_flow,
-    parse,
 )
 from handlers.chat import Button, Turn, begin_turn, escape, shorten
 from handlers.choices import (
@@ -266,15 +263,9 @@ _VALID = {
 
 async def button_pressed(step: str, update: Update, context: ToolboxContext) -> str | int | None:
     turn = await begin_turn(update, context)
-    try:
-        data = parse(update.callback_query.data, turn.user_id)  # type: ignore[union-attr]
-    except NotYours:
-        await turn.toast(turn.t("This button is for someone else."))
+    data = await turn.button()
+    if data is None:
         return None
-    except BadCallback:
-        await turn.toast(turn.t("That button is no longer valid."))
-        return None
-    await turn.toast()
     if data.action != step:
         # A button from an earlier question: say so and show where we are.
         return await ask(
@@ -408,12 +399,9 @@ async def start(update: Update, context: ToolboxContext) -> str | int:
 async def restart_chosen(update: Update, context: ToolboxContext) -> str | int | None:
     """Buttons from the welcome-back message and /profile's "change" buttons."""
     turn = await begin_turn(update, context)
-    try:
-        data = parse(update.callback_query.data, turn.user_id)  # type: ignore[union-attr]
-    except BadCallback:
-        await turn.toast(turn.t("That button is no longer valid."))
+    data = await turn.button()
+    if data is None:
         return None
-    await turn.toast()
     services = context.services
     if data.action == "redo":
         async with services.sessions.begin() as session:

@@ -23,7 +23,7 @@ from telegram.warnings import PTBUserWarning
 from bot.runtime import ToolboxContext
 from bot.services import plans, profiles
 from bot.services.timezones import local_time_label, timezone_choices, timezone_from_text
-from handlers.callback_data import BadCallback, NotYours, credential_from_code, for_flow, parse
+from handlers.callback_data import credential_from_code, for_flow
 from handlers.chat import Turn, begin_turn, escape
 from handlers.choices import WEEKDAYS, match_choice
 from handlers.groups import private_only
@@ -32,6 +32,7 @@ FLOW = "pl"
 TIMEZONE, DAY, HOUR = "pl_tz", "pl_day", "pl_hour"
 HOURS = ("07:00", "12:00", "17:00", "19:00", "20:00")
 PLAN_KEY = "plan_credential"
+DAY_ARGS = frozenset(str(day) for day in range(7))
 
 
 def _zone_arg(zone: str) -> str:
@@ -73,13 +74,8 @@ async def ask_hour(turn: Turn) -> str:
 async def plan_started(update: Update, context: ToolboxContext) -> str | int | None:
     turn = await begin_turn(update, context)
     t = turn.t
-    try:
-        data = parse(update.callback_query.data, turn.user_id)  # type: ignore[union-attr]
-    except NotYours:
-        await turn.toast(t("This button is for someone else."))
-        return None
-    except BadCallback:
-        await turn.toast(t("That button is no longer valid."))
+    data = await turn.button(ack=False)
+    if data is None:
         return None
     if not await private_only(turn, "start"):
         await turn.toast()
@@ -111,12 +107,9 @@ async def timezone_answered(update: Update, context: ToolboxContext) -> str | No
     turn = await begin_turn(update, context)
     zone: str | None = None
     if update.callback_query:
-        try:
-            data = parse(update.callback_query.data, turn.user_id)
-        except BadCallback:
-            await turn.toast(turn.t("That button is no longer valid."))
+        data = await turn.button()
+        if data is None:
             return None
-        await turn.toast()
         zone = timezone_from_text(data.arg.replace(".", "/")) if data.action == "tz" else None
     elif update.effective_message and update.effective_message.text:
         zone = timezone_from_text(update.effective_message.text)
@@ -134,13 +127,10 @@ async def day_answered(update: Update, context: ToolboxContext) -> str | None:
     turn = await begin_turn(update, context)
     day: int | None = None
     if update.callback_query:
-        try:
-            data = parse(update.callback_query.data, turn.user_id)
-        except BadCallback:
-            await turn.toast(turn.t("That button is no longer valid."))
+        data = await turn.button()
+        if data is None:
             return None
-        await turn.toast()
-        day = int(data.arg) if data.action == "day" and data.arg in "0123456" else None
+        day = int(data.arg) if data.action == "day" and data.arg in DAY_ARGS else None
     elif update.effective_message and update.effective_message.text:
         choices = [
             (str(i), d, (d.lower(),))
@@ -176,12 +166,9 @@ async def hour_answered(update: Update, context: ToolboxContext) -> str | int | 
     turn = await begin_turn(update, context)
     at: time | None = None
     if update.callback_query:
-        try:
-            data = parse(update.callback_query.data, turn.user_id)
-        except BadCallback:
-            await turn.toast(turn.t("That button is no longer valid."))
+        data = await turn.button()
+        if data is None:
             return None
-        await turn.toast()
         at = parse_time(data.arg) if data.action == "hour" else None
     elif update.effective_message and update.effective_message.text:
         at = parse_time(update.effective_message.text)

@@ -11,12 +11,9 @@ from bot.runtime import ToolboxContext
 from bot.services import profiles
 from catalog import recommend
 from handlers.callback_data import (
-    BadCallback,
-    NotYours,
     credential_code,
     credential_from_code,
     for_flow,
-    parse,
 )
 from handlers.cards import card, details, reasons_text
 from handlers.chat import Turn, begin_turn, escape
@@ -78,13 +75,8 @@ async def recommend_command(update: Update, context: ToolboxContext) -> None:
 async def card_pressed(update: Update, context: ToolboxContext) -> None:
     turn = await begin_turn(update, context)
     t = turn.t
-    try:
-        data = parse(update.callback_query.data, turn.user_id)  # type: ignore[union-attr]
-    except NotYours:
-        await turn.toast(t("This button is for someone else."))
-        return
-    except BadCallback:
-        await turn.toast(t("That button is no longer valid."))
+    data = await turn.button(ack=False)
+    if data is None:
         return
     catalog = context.services.catalog
     if data.action == "more":
