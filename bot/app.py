@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock
@@ -93,9 +94,11 @@ async def _on_error(update: object, context: ToolboxContext) -> None:
     if isinstance(update, Update) and update.effective_chat:
         user = update.effective_user
         t = translator(user.language_code if user else None)
-        try:
-            if update.callback_query:
+        if update.callback_query:
+            # Stop the spinner; it may already have been answered before the error.
+            with contextlib.suppress(TelegramError):
                 await update.callback_query.answer()
+        try:
             await context.bot.send_message(
                 update.effective_chat.id,
                 t("Sorry, something went wrong on my side. Please try again in a moment."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.settings import Settings
 from catalog import Catalog
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,4 +43,9 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
 
     async def process_update(self, update: object) -> None:
         await super().process_update(update)
-        await self.update_persistence()
+        try:
+            await self.update_persistence()
+        except Exception:
+            # Never let a database hiccup stop the update loop: the state stays in memory
+            # and is written the next time it changes (a restart before then loses it).
+            log.exception("Could not write conversation state to the database")

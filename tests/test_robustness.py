@@ -120,3 +120,20 @@ async def test_a_blocked_user_is_remembered_and_welcomed_back(harness: Harness) 
     await worker.unblock()
     replies = await reply_to(worker, worker.send("/help"))
     assert "/start" in texts(replies)
+
+
+async def test_a_database_hiccup_gets_a_kind_word_and_loses_nothing(harness: Harness) -> None:
+    import sqlite3
+
+    worker = await started(harness, 3011)
+    database = harness.settings.database_url.split("///", 1)[1]
+    # Another process breaks the profiles table for a moment: the next answer cannot be saved.
+    with sqlite3.connect(database) as outage:
+        outage.execute("ALTER TABLE profiles RENAME TO profiles_away")
+    replies = await reply_to(worker, worker.press("Journeyman"))
+    assert "something went wrong" in texts(replies)
+    with sqlite3.connect(database) as repair:
+        repair.execute("ALTER TABLE profiles_away RENAME TO profiles")
+    # Same question, same step: pressing again now works.
+    replies = await reply_to(worker, worker.press("Journeyman"))
+    assert "What do you want next?" in texts(replies)
