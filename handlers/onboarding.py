@@ -67,6 +67,7 @@ TRADE, EXPERIENCE_Q, GOALS_Q, ABOUT, HOLDS, HOURS_Q, BUDGET_Q, DELIVERY_Q, REGIO
 )
 STEPS = (TRADE, EXPERIENCE_Q, GOALS_Q, ABOUT, HOLDS, HOURS_Q, BUDGET_Q, DELIVERY_Q, REGION)
 BACK, SKIP, DONE, NONE = "_back", "_skip", "_done", "_none"
+REMOVE = "-"  # prefix of a held credential's code on its "✖" button
 ABOUT_LIMIT = 300
 EDITING = "ob_edit"  # user_data flag: answering one question from /profile
 
@@ -124,6 +125,12 @@ async def ask(turn: Turn, step: str, note: str = "", *, edit: bool = True) -> st
         )
         if held:
             text += "\n" + t("You hold: {items}", items=escape(shorten(", ".join(held), 300)))
+            # One button per held credential to take it off again (a mistaken tap).
+            rows = [
+                [("✖ " + catalog.credentials[c].name, FLOW, step, REMOVE + credential_code(c))]
+                for c in view.holds[:6]
+                if c in catalog.credentials
+            ]
     elif step == HOURS_Q:
         text = t("How many hours a week can you study?")
         rows = [[(label, FLOW, step, value) for value, label in HOURS]]
@@ -218,12 +225,19 @@ async def _answer(turn: Turn, step: str, value: str) -> str | int:
         await _save(turn, goals=goals)
         return await ask(turn, GOALS_Q)
     if step == HOLDS:
-        credential_id = credential_from_code(value, frozenset(catalog.credentials))
+        removing = value.startswith(REMOVE)
+        code = value.removeprefix(REMOVE)
+        credential_id = credential_from_code(code, frozenset(catalog.credentials))
         if credential_id is None:
             return await ask(turn, HOLDS, t("That button has expired."))
         services = turn.context.services
         async with services.sessions.begin() as session:
-            await profiles.add_held(session, services.clock, turn.user_id, credential_id)
+            if removing:
+                await profiles.remove_held(session, turn.user_id, credential_id)
+            else:
+                await profiles.add_held(session, services.clock, turn.user_id, credential_id)
+        if removing:
+            return await ask(turn, HOLDS)
         return await ask(
             turn,
             HOLDS,

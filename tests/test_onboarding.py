@@ -170,3 +170,15 @@ async def test_spanish_from_start_to_finish(harness: Harness) -> None:
     assert "Cómo:" in texts(details)
     profile = await profile_of(harness, 1009)
     assert (profile.trade, profile.experience, profile.budget_usd) == ("welder", "apprentice", 0)
+
+
+async def test_a_mistaken_held_credential_can_be_taken_off(harness: Harness) -> None:
+    worker = harness.emulator.user(1010, "Noa", language_code="en")
+    await onboard_by_taps(worker, "Electrician", "Journeyman", "✔ Done", "Skip ▶")
+    offered = await reply_to(worker, worker.send("osha 30"))
+    held = next(label for label in labels(offered) if label.startswith("OSHA 30"))
+    asked = await reply_to(worker, worker.press(held))
+    assert "You hold: OSHA 30" in texts(asked)
+    removal = next(label for label in labels(asked) if label.startswith("✖"))
+    asked = await reply_to(worker, worker.press(removal))
+    assert "You hold" not in texts(asked)
