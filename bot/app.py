@@ -11,6 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.catalog_sync import sync_catalog
 from bot.clock import Clock
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade_to_head
@@ -20,6 +21,7 @@ from bot.runtime import Services, ToolboxContext, WriteThroughApplication
 from bot.services.users import mark_blocked
 from bot.settings import Settings
 from catalog import default_catalog
+from handlers import register
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,6 @@ COMMANDS = (
 
 async def build_services(settings: Settings, clock: Clock) -> Services:
     """Migrate the database, load the catalog into it and return the wired services."""
-    from bot.catalog_sync import sync_catalog
-
     engine = make_engine(settings.database_url)
     await upgrade_to_head(engine)
     sessions = make_sessionmaker(engine)
@@ -64,10 +64,7 @@ def build_application(services: Services, token: str) -> Application:  # type: i
         .post_init(_post_init)
         .build()
     )
-    application.bot_data_services = services  # type: ignore[attr-defined]
-
-    from handlers import register
-
+    application.toolbox_services = services  # type: ignore[attr-defined]
     register(application)
     application.add_error_handler(_on_error)
     return application

@@ -30,7 +30,7 @@ class ToolboxContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any
 
     @property
     def services(self) -> Services:
-        return self.application.bot_data_services  # type: ignore[attr-defined, no-any-return]
+        return self.application.toolbox_services  # type: ignore[attr-defined, no-any-return]
 
 
 class WriteThroughApplication(Application):  # type: ignore[type-arg]
@@ -39,7 +39,7 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
     PTB would otherwise write only every `update_interval` seconds (60 by default).
     """
 
-    bot_data_services: Services
+    toolbox_services: Services
 
     async def process_update(self, update: object) -> None:
         await super().process_update(update)

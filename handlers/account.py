@@ -8,7 +8,7 @@ from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
 
-from bot.i18n import available_languages
+from bot.i18n import available_languages, translator
 from bot.runtime import ToolboxContext
 from bot.services import profiles
 from bot.services.users import choose_language, mark_blocked, touch_user
@@ -88,8 +88,6 @@ async def language_chosen(update: Update, context: ToolboxContext) -> None:
     services = context.services
     async with services.sessions.begin() as session:
         language = await choose_language(session, services.clock, turn.user_id, data.arg)
-    from bot.i18n import translator
-
     turn.t = translator(language)
     await turn.toast()
     await turn.say(turn.t("Done: I'll speak English with you."))

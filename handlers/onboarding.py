@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from telegram import Update
-from telegram.constants import ChatType
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -476,5 +475,3 @@ def build() -> ConversationHandler:  # type: ignore[type-arg]
             allow_reentry=True,
         )
 
-
-__all__ = ["ChatType", "build"]

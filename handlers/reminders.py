@@ -20,7 +20,7 @@ CHECK_EVERY_SECONDS = 60
 
 async def dispatch_due(application: Application) -> int:  # type: ignore[type-arg]
     """Send every due reminder once; return how many were sent."""
-    services: Services = application.bot_data_services  # type: ignore[attr-defined]
+    services: Services = application.toolbox_services  # type: ignore[attr-defined]
     async with services.sessions.begin() as session:
         due = await take_due(session, services.clock.now())
     sent = 0
