@@ -117,18 +117,24 @@ async def ask(turn: Turn, step: str, note: str = "", *, edit: bool = True) -> st
             "Or tap Skip."
         )
     elif step == HOLDS:
-        held = [catalog.credentials[c].name for c in view.holds if c in catalog.credentials]
+        held = [c for c in view.holds if c in catalog.credentials][:6]
         text = t(
             'Do you already hold any credentials? Type a name ("OSHA 10", "608") '
             "and tap the match, or tap Done."
         )
         if held:
-            text += "\n" + t("You hold: {items}", items=escape(shorten(", ".join(held), 300)))
+            text += (
+                "\n"
+                + t("You hold:")
+                + "\n"
+                + "\n".join(
+                    f"{n}. {escape(catalog.credentials[c].name)}" for n, c in enumerate(held, 1)
+                )
+            )
             # One button per held credential to take it off again (a mistaken tap).
             rows = [
-                [("✖ " + catalog.credentials[c].name, FLOW, step, REMOVE + credential_code(c))]
-                for c in view.holds[:6]
-                if c in catalog.credentials
+                [(f"✖ {n}. {catalog.credentials[c].name}", FLOW, step, REMOVE + credential_code(c))]
+                for n, c in enumerate(held, 1)
             ]
     elif step == HOURS_Q:
         text = t("How many hours a week can you study?")
@@ -325,12 +331,20 @@ async def text_typed(step: str, update: Update, context: ToolboxContext) -> str 
     elif step == HOLDS:
         hits = suggest_credentials(text[:200], limit=5, catalog=catalog)
         if hits:
+            # Official names are long and alike ("EPA Section 608 ... - Type I"): the full
+            # names go in the text, numbered, and each button starts with its number.
+            names = [hit.credential.name for hit in hits]
+            listing = "\n".join(f"{n}. {escape(name)}" for n, name in enumerate(names, 1))
             rows = [
-                [(hit.credential.name, FLOW, HOLDS, credential_code(hit.credential.id))]
-                for hit in hits
+                [(f"{n}. {name}", FLOW, HOLDS, credential_code(hit.credential.id))]
+                for n, (name, hit) in enumerate(zip(names, hits, strict=True), 1)
             ]
             rows.append(_nav(turn, HOLDS, done=True))
-            await turn.say(t("Which one do you hold? Tap it."), turn.keyboard(rows), edit=False)
+            await turn.say(
+                t("Which one do you hold? Tap its number.") + "\n" + listing,
+                turn.keyboard(rows),
+                edit=False,
+            )
             return HOLDS
         return await ask(
             turn, HOLDS, t("I couldn't find that one. Try another name, or tap Done."), edit=False
@@ -474,4 +488,3 @@ def build() -> ConversationHandler:  # type: ignore[type-arg]
             ],
             allow_reentry=True,
         )
-
