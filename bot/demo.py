@@ -83,7 +83,10 @@ class Screen:
 async def run_demo(settings: Settings, database_url: str | None = None) -> None:
     clock = Clock()
     async with BotApiEmulator(
-        token=DEMO_TOKEN, bot_username="toolbox_demo_bot", flood_control=True
+        token=DEMO_TOKEN,
+        bot_username="toolbox_demo_bot",
+        flood_control=True,
+        wall_clock=lambda: clock.now().timestamp(),  # message dates follow /time
     ) as emulator:
         demo_settings = settings.model_copy(
             update={

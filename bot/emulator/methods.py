@@ -28,7 +28,6 @@ from bot.emulator.state import (
     QueryState,
     WebhookConfig,
     monotonic_now,
-    unix_now,
     wait_for_event,
 )
 
@@ -265,7 +264,7 @@ class BotApi:
             "message_id": chat.next_message_id(),
             "from": self.state.bot_user,
             "chat": chat.public(),
-            "date": unix_now(),
+            "date": self.state.unix_now(),
             **{key: value for key, value in content.items() if value not in (None, "", [])},
         }
         if reply_to is not None:
@@ -314,7 +313,7 @@ class BotApi:
                 message.pop(key, None)
             else:
                 message[key] = value
-        message["edit_date"] = unix_now()
+        message["edit_date"] = self.state.unix_now()
         self.state.bot_event(chat, "edited", message["message_id"])
         return True if by_inline else copy.deepcopy(message)
 

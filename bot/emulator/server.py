@@ -28,7 +28,7 @@ from bot.emulator.state import (
     ChatState,
     EmulatorState,
     monotonic_now,
-    unix_now,
+    system_clock,
     wait_for_event,
 )
 from bot.emulator.user import BotEvent, ChatMessage, EmulatedGroup, EmulatedUser
@@ -49,7 +49,8 @@ class BotApiEmulator:
     survive it should use PTB's ``AIORateLimiter(max_retries=...)``, which waits out 429s.
     ``settle`` is how long the bot must stay quiet before ``wait_for_reply`` returns;
     ``group_privacy`` mirrors BotFather's privacy mode for groups; callback and inline
-    queries expire after ``query_ttl`` seconds like on Telegram.
+    queries expire after ``query_ttl`` seconds like on Telegram; ``wall_clock`` (unix
+    seconds) dates messages, so the demo can pass the clock it moves with `/time`.
     """
 
     def __init__(
@@ -65,6 +66,7 @@ class BotApiEmulator:
         settle: float = 0.1,
         group_privacy: bool = True,
         query_ttl: float = 15.0,
+        wall_clock: Callable[[], float] | None = None,
     ):
         bot_id, _, secret = token.partition(":")
         if not bot_id.isdigit() or not secret:
@@ -75,12 +77,13 @@ class BotApiEmulator:
         self.settle = settle
         self.group_privacy = group_privacy
         self.state = EmulatorState(
+            wall_clock=wall_clock or system_clock,
             bot_user={
                 "id": int(bot_id),
                 "is_bot": True,
                 "first_name": bot_name,
                 "username": bot_username,
-            }
+            },
         )
         self.api = BotApi(
             self.state,
@@ -308,7 +311,7 @@ class BotApiEmulator:
                 state.mark_delivered(update["update_id"])
                 retry_delay = _WEBHOOK_RETRY_START
                 continue
-            webhook.last_error_date = unix_now()
+            webhook.last_error_date = self.state.unix_now()
             webhook.last_error_message = failure
             _LOG.warning("webhook delivery to %s failed: %s", webhook.url, failure)
             await wait_for_event(state.updates_pulse.armed(), retry_delay)

@@ -26,9 +26,9 @@ _LOG = logging.getLogger(__name__)
 OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
-def unix_now() -> int:
-    """Message dates are the server's wall clock, as on Telegram (not the bot's clock)."""
-    return int(time.time())
+def system_clock() -> float:
+    """The default wall clock for message dates; the demo passes the shared bot clock."""
+    return time.time()
 
 
 def monotonic_now() -> float:
@@ -160,8 +160,9 @@ class WebhookConfig:
 class EmulatorState:
     """Everything the emulated server knows; shared by the HTTP side and the user side."""
 
-    def __init__(self, bot_user: dict[str, Any]):
+    def __init__(self, bot_user: dict[str, Any], wall_clock: Callable[[], float] = system_clock):
         self.bot_user = bot_user
+        self.wall_clock = wall_clock
         self.chats: dict[int, ChatState] = {}
         self.users: dict[int, dict[str, Any]] = {}
         self.files = FileStore()
@@ -190,6 +191,10 @@ class EmulatorState:
         self._query_ids = itertools.count(1)
 
     # Updates -----------------------------------------------------------------------------
+
+    def unix_now(self) -> int:
+        """Message dates, from the wall clock the emulator was given."""
+        return int(self.wall_clock())
 
     def enqueue(
         self, kind: str, payload: dict[str, Any], chat: ChatState | None = None

@@ -19,7 +19,6 @@ from bot.emulator.state import (
     ChatState,
     QueryState,
     monotonic_now,
-    unix_now,
     wait_for_event,
 )
 
@@ -190,7 +189,7 @@ class _ChatView:
             "message_id": chat.next_message_id(),
             "from": sender,
             "chat": chat.public(),
-            "date": unix_now(),
+            "date": self._state.unix_now(),
             **content,
         }
         if reply_to is not None:
@@ -454,7 +453,7 @@ class EmulatedUser(_ChatView):
             stored["entities"] = entities
         else:
             stored.pop("entities", None)
-        stored["edit_date"] = unix_now()
+        stored["edit_date"] = self._state.unix_now()
         return self._deliver("edited_message", stored, f"{self.name} edited to {text!r}")
 
     async def press(
@@ -597,7 +596,7 @@ class EmulatedUser(_ChatView):
         payload = {
             "chat": self._chat.public(),
             "from": self.identity,
-            "date": unix_now(),
+            "date": self._state.unix_now(),
             "old_chat_member": member(old),
             "new_chat_member": member(new),
         }
