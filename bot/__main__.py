@@ -8,7 +8,8 @@ import sys
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
+from catalog import CatalogError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except CatalogError as exc:
+        print(
+            f"error: {exc}\n(fix catalog/data, then `python -m catalog validate`)", file=sys.stderr
+        )
+        return 2
     except InvalidToken:
         print("error: TELEGRAM_BOT_TOKEN was refused by the Bot API server", file=sys.stderr)
         return 2
@@ -59,11 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-async def _migrate(settings: object) -> None:
+async def _migrate(settings: Settings) -> None:
     from bot.app import build_services
     from bot.clock import Clock
 
-    services = await build_services(settings, Clock())  # type: ignore[arg-type]
+    services = await build_services(settings, Clock())
     print(f"database at head; catalog has {len(services.catalog.credentials)} credentials")
     await services.engine.dispose()
 
