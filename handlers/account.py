@@ -14,7 +14,7 @@ from bot.services import profiles
 from bot.services.users import choose_language, mark_blocked, touch_user
 from handlers.callback_data import for_flow
 from handlers.chat import Turn, begin_turn, escape, shorten
-from handlers.choices import DELIVERY, EXPERIENCE, GOALS, label_for, trade_name
+from handlers.choices import DELIVERY, EXPERIENCE, GOALS, label_for, place_name, trade_name
 from handlers.groups import private_only
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
@@ -52,7 +52,7 @@ async def show_profile(turn: Turn, note: str = "") -> None:
         ),
         (t("Budget"), budget, "budget"),
         (t("Online or in person"), label_for(DELIVERY, view.delivery, t), "deliv"),
-        (t("Region"), view.region or unset, "region"),
+        (t("Region"), place_name(view.region, t), "region"),
     ]
     lines = [f"{note}\n" if note else "", t("<b>Your profile</b>")]
     lines += [f"• {escape(label)}: {escape(value)}" for label, value, _ in rows_text]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz, process
 
 from bot.i18n import N_, Translator
-from catalog import Catalog
+from catalog import Catalog, region_name
 
 EXPERIENCE = (
     ("apprentice", N_("Apprentice"), ("apprentice", "aprendiz", "trainee", "helper", "ayudante")),
@@ -123,6 +123,13 @@ def trade_name(catalog: Catalog, trade_id: str | None, t: Translator) -> str:
         return t("not set")
     trade = catalog.trades[trade_id]
     return (trade.es or trade.name) if t.language == "es" else trade.name
+
+
+def place_name(region: str | None, t: Translator) -> str:
+    """ "Texas", "US", "Canada": the region as a short label (catalog says "the US")."""
+    if not region:
+        return t("not set")
+    return region_name(region).removeprefix("the ")
 
 
 def label_for(choices: Sequence[tuple], key: object, t: Translator) -> str:

@@ -45,9 +45,11 @@ from handlers.choices import (
     GOALS,
     HOURS,
     REGIONS,
+    label_for,
     match_choice,
     match_goals,
     parse_number,
+    place_name,
     trade_name,
 )
 
@@ -69,6 +71,7 @@ BACK, SKIP, DONE, NONE = "_back", "_skip", "_done", "_none"
 REMOVE = "-"  # prefix of a held credential's code on its "✖" button
 ABOUT_LIMIT = 300
 EDITING = "ob_edit"  # user_data flag: answering one question from /profile
+STEP_KEY = "ob_step"  # user_data: the question on screen, for answers that carry no state
 
 
 # ---------------------------------------------------------------- asking -----------
@@ -155,7 +158,7 @@ async def ask(turn: Turn, step: str, note: str = "", *, edit: bool = True) -> st
         )
         rows = [[(t(label), FLOW, step, code) for code, label in REGIONS]]
     rows.append(_nav(turn, step, done=step in (GOALS_Q, HOLDS)))
-    turn.context.user_data["ob_step"] = step
+    turn.context.user_data[STEP_KEY] = step
     body = f"{note}\n\n{text}" if note else text
     await turn.say(body, turn.keyboard(rows), edit=edit)
     return step
@@ -164,7 +167,7 @@ async def ask(turn: Turn, step: str, note: str = "", *, edit: bool = True) -> st
 async def _next(turn: Turn, step: str, note: str = "") -> str | int:
     """After an answer: back to /profile when editing one field, else the next question."""
     if turn.context.user_data.pop(EDITING, False):
-        turn.context.user_data.pop("ob_step", None)
+        turn.context.user_data.pop(STEP_KEY, None)
         await account.show_profile(turn, note=note)
         return ConversationHandler.END
     index = STEPS.index(step) + 1
@@ -175,7 +178,7 @@ async def _next(turn: Turn, step: str, note: str = "") -> str | int:
 
 async def _previous(turn: Turn, step: str) -> str | int:
     if turn.context.user_data.pop(EDITING, False):
-        turn.context.user_data.pop("ob_step", None)
+        turn.context.user_data.pop(STEP_KEY, None)
         await account.show_profile(turn)
         return ConversationHandler.END
     return await ask(turn, STEPS[max(STEPS.index(step) - 1, 0)])
@@ -190,7 +193,7 @@ async def finish(turn: Turn) -> int:
                 session, services.clock, turn.user_id, timezone_for_region(view.region)
             )
         await profiles.complete_profile(session, services.clock, turn.user_id)
-    turn.context.user_data.pop("ob_step", None)
+    turn.context.user_data.pop(STEP_KEY, None)
     await turn.say(turn.t("All set! Here are three credentials worth your time:"))
     await recommendations.show(turn, offset=0)
     return ConversationHandler.END
@@ -222,7 +225,7 @@ async def _answer(turn: Turn, step: str, value: str) -> str | int:
         return await _next(turn, step, "✓ " + escape(trade_name(catalog, value, t)))
     if step == EXPERIENCE_Q:
         await _save(turn, experience=value)
-        return await _next(turn, step, "✓ " + t(dict((k, lbl) for k, lbl, _ in EXPERIENCE)[value]))
+        return await _next(turn, step, "✓ " + label_for(EXPERIENCE, value, t))
     if step == GOALS_Q:
         async with turn.context.services.sessions() as session:
             goals = list((await profiles.load_profile(session, turn.user_id)).goals)
@@ -261,10 +264,15 @@ async def _answer(turn: Turn, step: str, value: str) -> str | int:
         return await _next(turn, step, "✓ " + note)
     if step == DELIVERY_Q:
         await _save(turn, delivery=value)
-        return await _next(turn, step, "✓ " + t(dict((k, lbl) for k, lbl, _ in DELIVERY)[value]))
-    # REGION
-    await _save(turn, region=value)
-    return await _next(turn, step, "✓ " + escape(value))
+        return await _next(turn, step, "✓ " + label_for(DELIVERY, value, t))
+    # REGION: a region with one clear timezone also sets it (a worker who moved).
+    services = turn.context.services
+    async with services.sessions.begin() as session:
+        await profiles.update_profile(session, services.clock, turn.user_id, region=value)
+        zone = timezone_for_region(value)
+        if zone:
+            await profiles.set_timezone(session, services.clock, turn.user_id, zone)
+    return await _next(turn, step, "✓ " + escape(place_name(value, t)))
 
 
 _VALID = {
@@ -311,7 +319,7 @@ async def text_typed(step: str, update: Update, context: ToolboxContext) -> str 
                 [(trade_name(catalog, c.id, t), FLOW, TRADE, c.id)] for c, _ in match.candidates[:4]
             ]
             rows.append([(t("None of these"), FLOW, TRADE, NONE)])
-            context.user_data["ob_step"] = TRADE
+            context.user_data[STEP_KEY] = TRADE
             await turn.say(t("Did you mean…?"), turn.keyboard(rows), edit=False)
             return TRADE
     elif step == EXPERIENCE_Q:
@@ -376,7 +384,7 @@ async def text_typed(step: str, update: Update, context: ToolboxContext) -> str 
 async def not_text(update: Update, context: ToolboxContext) -> str | None:
     """Stickers, photos, voice notes mid-flow: kindly ask the same question again."""
     turn = await begin_turn(update, context)
-    step = context.user_data.get("ob_step")
+    step = context.user_data.get(STEP_KEY)
     note = turn.t("I can only read text and button taps.")
     if step in STEPS:
         return await ask(turn, step, note, edit=False)
@@ -419,7 +427,7 @@ async def start(update: Update, context: ToolboxContext) -> str | int:
         "three.",
         name=name,
     )
-    current = context.user_data.get("ob_step")
+    current = context.user_data.get(STEP_KEY)
     return await ask(turn, current if current in STEPS else TRADE, greeting, edit=False)
 
 

@@ -182,3 +182,13 @@ async def test_a_mistaken_held_credential_can_be_taken_off(harness: Harness) -> 
     removal = next(label for label in labels(asked) if label.startswith("✖"))
     asked = await reply_to(worker, worker.press(removal))
     assert "You hold" not in texts(asked)
+
+
+async def test_moving_region_in_the_profile_moves_the_timezone(harness: Harness) -> None:
+    worker = harness.emulator.user(1011, "Ola", language_code="en")
+    await reply_to(worker, worker.send("/start"))
+    await reply_to(worker, worker.send("/profile"))
+    await reply_to(worker, worker.press("Region"))
+    back = await reply_to(worker, worker.send("Ontario"))
+    assert "Region: Ontario" in texts(back)
+    assert "America/Toronto" in texts(back)
