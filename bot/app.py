@@ -6,7 +6,7 @@ import contextlib
 import logging
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
@@ -57,7 +57,14 @@ def build_application(services: Services, token: str) -> Application:  # type: i
         .token(token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.file_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.default_timezone)))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=ZoneInfo(settings.default_timezone),
+                # Issuer links would otherwise unfold into big previews on a small screen.
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         .rate_limiter(AIORateLimiter(max_retries=3))
         .persistence(DatabasePersistence(services.sessions, services.clock))
         .context_types(ContextTypes(context=ToolboxContext))

@@ -76,15 +76,12 @@ class Turn:
         keyboard: InlineKeyboardMarkup | None = None,
         *,
         edit: bool = True,
-        disable_preview: bool = True,
     ) -> Message | None:
         """Edit the pressed message when there is one (fewer messages on a small screen)."""
         query = self.update.callback_query
         if edit and query is not None and query.message is not None:
             try:
-                result = await query.edit_message_text(
-                    text, reply_markup=keyboard, disable_web_page_preview=disable_preview
-                )
+                result = await query.edit_message_text(text, reply_markup=keyboard)
                 return result if isinstance(result, Message) else None
             except BadRequest as exc:
                 if "not modified" in str(exc).lower():
@@ -93,9 +90,7 @@ class Turn:
         chat = self.update.effective_chat
         if chat is None:
             return None
-        return await self.context.bot.send_message(
-            chat.id, text, reply_markup=keyboard, disable_web_page_preview=disable_preview
-        )
+        return await self.context.bot.send_message(chat.id, text, reply_markup=keyboard)
 
     async def button(self, *, ack: bool = True) -> Callback | None:
         """The pressed button's data, checked; None (after a kind toast) when refused.

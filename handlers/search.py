@@ -72,7 +72,6 @@ async def inline_query(update: Update, context: ToolboxContext) -> None:
             description=shorten(f"{hit.credential.issuer} — {hit.credential.description}", 200),
             input_message_content=InputTextMessageContent(
                 card(t, hit.credential, "") + "\n" + escape(str(hit.credential.source_url)),
-                disable_web_page_preview=True,
             ),
         )
         for hit in hits

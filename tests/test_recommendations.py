@@ -98,6 +98,8 @@ async def test_details_show_the_issuers_link(harness: Harness) -> None:
     link = details[-1].reply_markup["inline_keyboard"][-1][0]  # type: ignore[index]
     assert link["url"] == str(credential.source_url)
     assert "Last reviewed" in details[-1].text and len(details[-1].text) <= 600
+    sent = harness.emulator.calls_to("sendMessage")[-1].params
+    assert "is_disabled" in str(sent.get("link_preview_options")), sent  # no big link preview
 
 
 async def test_start_a_plan_asks_timezone_then_checkin(harness: Harness) -> None:
