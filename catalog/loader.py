@@ -163,19 +163,6 @@ def check_catalog(
     return catalog, problems
 
 
-def parse_credential_file(path: Path) -> tuple[CredentialFile | None, list[Problem]]:
-    """One credential file on its own (no cross-file checks): for ``import``."""
-    problems: list[Problem] = []
-    parsed = _parse(path, problems)
-    if parsed is None:
-        return None, problems
-    try:
-        return CredentialFile.model_validate(parsed.data), problems
-    except ValidationError as error:
-        problems.extend(_pydantic_problems(error, parsed, ()))
-        return None, problems
-
-
 # ---------------------------------------------------------------------------- internals
 
 

@@ -99,7 +99,6 @@ class TradeNames:
                 ordered = tuple(sorted(ids, key=self.order.__getitem__))
                 entries.append(NameEntry(key, tuple(key.split()), ordered, "onet", ONET_WEIGHT))
         self.entries = entries
-        self.by_text = {e.text: e for e in entries}
         df, count = document_frequencies(e.words for e in entries)
         self.vocabulary = Vocabulary(df, count, ROLE_SYNONYMS, fuzzy_known_words=True)
         postings: dict[str, list[int]] = {}

@@ -37,7 +37,6 @@ Goal = Literal[
 ]
 Level = Literal["entry", "intermediate", "advanced"]
 GOALS: tuple[str, ...] = Goal.__args__  # type: ignore[attr-defined]
-DELIVERIES: tuple[str, ...] = Delivery.__args__  # type: ignore[attr-defined]
 
 
 class Strict(BaseModel):

@@ -12,8 +12,6 @@ from bot.clock import Clock
 from bot.db.models import DismissedCredential, EarnedCredential, Profile, User
 from catalog import Profile as RankingProfile
 
-EXPERIENCES = ("apprentice", "journeyman", "master", "switching", "new")
-DELIVERIES = ("online", "in_person", "any")
 EDITABLE = {
     "trade",
     "experience",
