@@ -195,7 +195,7 @@ async def finish(turn: Turn) -> int:
         await profiles.complete_profile(session, services.clock, turn.user_id)
     turn.context.user_data.pop(STEP_KEY, None)
     await turn.say(turn.t("All set! Here are three credentials worth your time:"))
-    await recommendations.show(turn, offset=0)
+    await recommendations.show(turn)
     return ConversationHandler.END
 
 
@@ -407,7 +407,7 @@ async def start(update: Update, context: ToolboxContext) -> str | int:
     async with context.services.sessions() as session:
         view = await profiles.load_profile(session, turn.user_id)
     if payload == "recommend" and view.completed:
-        await recommendations.show(turn, offset=0)
+        await recommendations.show(turn)
         return ConversationHandler.END
     name = escape(update.effective_user.first_name if update.effective_user else "")
     if view.completed:
@@ -444,7 +444,7 @@ async def restart_chosen(update: Update, context: ToolboxContext) -> str | int |
         context.user_data.pop(EDITING, None)
         return await ask(turn, TRADE)
     if data.action == "keep":
-        await recommendations.show(turn, offset=0, edit=True)
+        await recommendations.show(turn, edit=True)
         return ConversationHandler.END
     if data.action == "edit" and data.arg in STEPS:
         context.user_data[EDITING] = True

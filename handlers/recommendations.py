@@ -21,24 +21,31 @@ from handlers.groups import private_only
 
 FLOW = "rc"
 PAGE = 3
-MAX_OFFSET = 60  # past this, "More" asks the worker to refine instead of scrolling forever
+MAX_SHOWN = 60  # past this, no "More": better to refine the profile than scroll forever
+SEEN = "rec_seen"  # user_data: credential ids shown since the last fresh page
 
 
-async def show(turn: Turn, offset: int, *, edit: bool = False) -> None:
-    """Send one page of recommendations, one card per message so each has its buttons."""
+async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
+    """Send a page of recommendations, one card per message so each has its buttons.
+
+    `more` continues after the cards already shown (remembered in user_data), so a card
+    dismissed in between never makes the next page skip one.
+    """
     services = turn.context.services
     catalog = services.catalog
     t = turn.t
+    seen: list[str] = list(turn.context.user_data.get(SEEN, [])) if more else []
     async with services.sessions() as session:
         view = await profiles.load_profile(session, turn.user_id)
-    results = recommend(view.ranking_profile(), limit=PAGE, offset=offset, catalog=catalog)
+    ranked = recommend(view.ranking_profile(), limit=len(seen) + PAGE, catalog=catalog)
+    results = [r for r in ranked if r.credential.id not in seen][:PAGE]
     if not results:
         text = (
             t(
                 "That's everything I have for your profile. /profile to change your answers, "
                 "or /find to search."
             )
-            if offset
+            if seen
             else t(
                 "I found nothing that fits yet. /profile to change your answers, or /find "
                 "to search."
@@ -46,15 +53,16 @@ async def show(turn: Turn, offset: int, *, edit: bool = False) -> None:
         )
         await turn.say(text, edit=edit)
         return
-    for number, result in enumerate(results, start=offset + 1):
+    turn.context.user_data[SEEN] = seen + [r.credential.id for r in results]
+    for number, result in enumerate(results, start=len(seen) + 1):
         credential = result.credential
         code = credential_code(credential.id)
         rows = [
             [(t("Details"), FLOW, "info", code), (t("Start a plan"), "pl", "start", code)],
             [(t("Not for me"), FLOW, "no", code)],
         ]
-        if number == offset + len(results) and offset + PAGE < MAX_OFFSET:
-            rows[1].append((t("More like this"), FLOW, "more", offset + PAGE))
+        if number == len(seen) + len(results) and number < MAX_SHOWN:
+            rows[1].append((t("More like this"), FLOW, "more", ""))
         why = reasons_text(t, result.reasons, catalog) or result.why
         await turn.say(card(t, credential, why, number), turn.keyboard(rows), edit=edit)
         edit = False
@@ -69,7 +77,7 @@ async def recommend_command(update: Update, context: ToolboxContext) -> None:
     if view.trade is None and not view.goals and not view.completed:
         await turn.say(turn.t("Tell me a little about your work first: /start"), edit=False)
         return
-    await show(turn, offset=0)
+    await show(turn)
 
 
 async def card_pressed(update: Update, context: ToolboxContext) -> None:
@@ -80,9 +88,8 @@ async def card_pressed(update: Update, context: ToolboxContext) -> None:
         return
     catalog = context.services.catalog
     if data.action == "more":
-        offset = int(data.arg) if data.arg.isdigit() else PAGE
         await turn.toast()
-        await show(turn, offset=min(offset, MAX_OFFSET))
+        await show(turn, more=True)
         return
     credential_id = credential_from_code(data.arg, frozenset(catalog.credentials))
     if credential_id is None or data.action not in ("info", "no"):

@@ -64,6 +64,7 @@ async def test_not_for_me_never_returns_and_more_shows_the_next_three(harness: H
         "🇺🇸 USA",
     )
     first = cards(replies)
+    first_page = {credential_named(c.text).id for c in first}
     dismissed = credential_named(first[0].text)
     after = await reply_to(worker, worker.press("Not for me", message=first[0]))
     assert "won't suggest it again" in texts(after) or "won't suggest it again" in " ".join(
@@ -72,6 +73,7 @@ async def test_not_for_me_never_returns_and_more_shows_the_next_three(harness: H
     more = cards(await reply_to(worker, worker.press("More like this", message=first[-1])))
     assert len(more) == 3
     assert [c.text.split(".")[0] for c in more] == ["4", "5", "6"]
+    assert not first_page & {credential_named(c.text).id for c in more}  # nothing repeated
     again = cards(await reply_to(worker, worker.send("/recommend")))
     seen = {credential_named(c.text).id for c in [*more, *again]}
     assert dismissed.id not in seen
