@@ -67,6 +67,10 @@ def renewal_text(t: Translator, credential: Credential) -> str:
     return t("expires: check with the issuer")
 
 
+# Facts the card already shows on its own line; repeating them in the "why" wastes a line.
+ON_THE_CARD = frozenset({"online", "in_person", "exam_only", "never_expires", "renews_months"})
+
+
 def reasons_text(t: Translator, reasons: Iterable[Reason], catalog: Catalog) -> str:
     """The catalog's "why", in the worker's language (trade names included)."""
     by_name = {trade.name: trade.id for trade in catalog.trades.values()}
@@ -79,12 +83,12 @@ def reasons_text(t: Translator, reasons: Iterable[Reason], catalog: Catalog) -> 
             reason.code, {**reason.params, "trade": trade_name(catalog, by_name[trade], t)}
         )
 
-    local = [localized(r) for r in reasons]
+    local = [localized(r) for r in reasons if r.code not in ON_THE_CARD]
     return why_text(local, translate=t)
 
 
 def card(t: Translator, credential: Credential, why: str, number: int | None = None) -> str:
-    """Name, issuer, hours, cost, online or not, renewal, one-line why."""
+    """Name, issuer, hours, cost, online or not, renewal, what it is, and why for you."""
     facts = [
         hours_text(t, credential),
         cost_text(credential),
@@ -96,6 +100,7 @@ def card(t: Translator, credential: Credential, why: str, number: int | None = N
         f"<b>{head}{escape(shorten(credential.name, 120))}</b>",
         f"<i>{escape(shorten(credential.issuer, 90))}</i>",
         escape(" · ".join(f for f in facts if f)),
+        escape(shorten(credential.description, 150)),
     ]
     if why:
         lines.append("👉 " + escape(shorten(why, 200)))

@@ -34,8 +34,15 @@ def escape(text: object) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
+    """Squeeze spaces and cut to `limit` characters, at a word boundary when one is near."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 @dataclass
