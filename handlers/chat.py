@@ -24,7 +24,7 @@ from handlers.callback_data import BadCallback, Callback, NotYours, pack, parse
 log = logging.getLogger(__name__)
 
 PHONE_SCREEN = 600  # characters: one phone screen without scrolling
-# (label, flow, action, arg) — one inner tuple per keyboard row.
+# One inline button as (label, flow, action, arg); a keyboard is a list of rows of these.
 Button = tuple[str, str, str, str | int]
 
 
@@ -51,10 +51,6 @@ class Turn:
     context: ToolboxContext
     user_id: int
     t: Translator
-
-    @property
-    def language(self) -> str:
-        return self.t.language
 
     @property
     def is_private(self) -> bool:
