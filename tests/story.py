@@ -32,6 +32,28 @@ def cards(messages: list[ChatMessage]) -> list[ChatMessage]:
     ]
 
 
+def taps_to_cards(
+    trade: str,
+    goal: str = "First job",
+    hours: str = "3–5 h",
+    budget: str = "No limit",
+    delivery: str = "Either",
+) -> tuple[str, ...]:
+    """The ten taps of a worker who only taps: apprentice, no own words, holds nothing, USA."""
+    return (
+        trade,
+        "Apprentice",
+        goal,
+        "✔ Done",
+        "Skip ▶",
+        "✔ Done",
+        hours,
+        budget,
+        delivery,
+        "🇺🇸 USA",
+    )
+
+
 async def onboard_by_taps(user: EmulatedUser, *taps: str) -> tuple[list[ChatMessage], int]:
     """/start, then press each label in turn; return the last reply and the taps used."""
     replies = await reply_to(user, user.send("/start"))

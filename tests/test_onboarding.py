@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from bot.db.models import Profile, User
 from tests.conftest import Harness
-from tests.story import TAP_BUDGET, cards, labels, onboard_by_taps, reply_to, texts
-
-HVAC_TAPS = (
-    "HVAC/R technician",
-    "Apprentice",
-    "First job",
-    "✔ Done",
-    "Skip ▶",
-    "✔ Done",
-    "3–5 h",
-    "Up to $500",
-    "Either",
-    "🇺🇸 USA",
+from tests.story import (
+    TAP_BUDGET,
+    cards,
+    labels,
+    onboard_by_taps,
+    reply_to,
+    taps_to_cards,
+    texts,
 )
+
+HVAC_TAPS = taps_to_cards("HVAC/R technician")
 
 
 async def profile_of(harness: Harness, user_id: int) -> Profile:

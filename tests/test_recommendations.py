@@ -11,7 +11,7 @@ from bot.db.models import Plan, Reminder
 from catalog import default_catalog
 from handlers.reminders import dispatch_due
 from tests.conftest import Harness
-from tests.story import cards, labels, onboard_by_taps, reply_to, texts
+from tests.story import cards, labels, onboard_by_taps, reply_to, taps_to_cards, texts
 
 CATALOG = default_catalog()
 
@@ -28,16 +28,13 @@ async def test_online_only_and_small_budget_are_respected(harness: Harness) -> N
     worker = harness.emulator.user(2001, "Mo", language_code="en")
     replies, _ = await onboard_by_taps(
         worker,
-        "Electrician",
-        "Apprentice",
-        "Safety compliance",
-        "✔ Done",
-        "Skip ▶",
-        "✔ Done",
-        "1–2 h",
-        "Up to $100",
-        "Online",
-        "🇺🇸 USA",
+        *taps_to_cards(
+            "Electrician",
+            goal="Safety compliance",
+            hours="1–2 h",
+            budget="Up to $100",
+            delivery="Online",
+        ),
     )
     shown = cards(replies)
     assert len(shown) == 3, texts(replies)
@@ -50,19 +47,7 @@ async def test_online_only_and_small_budget_are_respected(harness: Harness) -> N
 
 async def test_not_for_me_never_returns_and_more_shows_the_next_three(harness: Harness) -> None:
     worker = harness.emulator.user(2002, "Ivy", language_code="en")
-    replies, _ = await onboard_by_taps(
-        worker,
-        "HVAC/R technician",
-        "Apprentice",
-        "First job",
-        "✔ Done",
-        "Skip ▶",
-        "✔ Done",
-        "3–5 h",
-        "No limit",
-        "Either",
-        "🇺🇸 USA",
-    )
+    replies, _ = await onboard_by_taps(worker, *taps_to_cards("HVAC/R technician"))
     first = cards(replies)
     first_page = {credential_named(c.text).id for c in first}
     dismissed = credential_named(first[0].text)
@@ -82,17 +67,7 @@ async def test_not_for_me_never_returns_and_more_shows_the_next_three(harness: H
 async def test_details_show_the_issuers_link(harness: Harness) -> None:
     worker = harness.emulator.user(2003, "Uma", language_code="en")
     replies, _ = await onboard_by_taps(
-        worker,
-        "Welder",
-        "Apprentice",
-        "First job",
-        "✔ Done",
-        "Skip ▶",
-        "✔ Done",
-        "6–10 h",
-        "Up to $500",
-        "Either",
-        "🇺🇸 USA",
+        worker, *taps_to_cards("Welder", hours="6–10 h", budget="Up to $500")
     )
     first = cards(replies)[0]
     details = await reply_to(worker, worker.press("Details", message=first))
@@ -106,19 +81,7 @@ async def test_details_show_the_issuers_link(harness: Harness) -> None:
 
 async def test_start_a_plan_asks_timezone_then_checkin(harness: Harness) -> None:
     worker = harness.emulator.user(2004, "Gus", language_code="en")
-    replies, _ = await onboard_by_taps(
-        worker,
-        "Plumber",
-        "Apprentice",
-        "First job",
-        "✔ Done",
-        "Skip ▶",
-        "✔ Done",
-        "3–5 h",
-        "No limit",
-        "Either",
-        "🇺🇸 USA",
-    )
+    replies, _ = await onboard_by_taps(worker, *taps_to_cards("Plumber"))
     asked = await reply_to(worker, worker.press("Start a plan", message=cards(replies)[0]))
     assert "what time is it where you are" in texts(asked)
     await reply_to(worker, worker.send("Chicago"))

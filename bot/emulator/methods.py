@@ -18,7 +18,7 @@ from typing import Any
 from bot.emulator import errors
 from bot.emulator.errors import ApiError, bad_request, conflict, forbidden
 from bot.emulator.flood import FloodControl
-from bot.emulator.formatting import format_text
+from bot.emulator.formatting import Entity, format_text
 from bot.emulator.markup import inline_keyboard, parse_reply_markup
 from bot.emulator.media import UploadedFile
 from bot.emulator.state import (
@@ -498,14 +498,7 @@ class BotApi:
     def _media_sender(self, kind: str) -> Handler:
         async def send(p: dict[str, Any]) -> dict[str, Any]:
             chat = self._writable_chat(p)
-            caption, caption_entities = format_text(
-                p.get("caption"),
-                p.get("parse_mode"),
-                p.get("caption_entities"),
-                limit=CAPTION_LIMIT,
-                empty_error=None,
-                too_long_error=errors.CAPTION_TOO_LONG,
-            )
+            caption, caption_entities = _caption(p)
             markup = parse_reply_markup(p.get("reply_markup"))
             reply_to = self._reply_target(chat, p)
             media = self._media_payload(kind, p.get(kind), p)
@@ -552,14 +545,7 @@ class BotApi:
 
     async def edit_message_caption(self, p: dict[str, Any]) -> Any:
         chat, message, by_inline = self._editable(p)
-        caption, entities = format_text(
-            p.get("caption"),
-            p.get("parse_mode"),
-            p.get("caption_entities"),
-            limit=CAPTION_LIMIT,
-            empty_error=None,
-            too_long_error=errors.CAPTION_TOO_LONG,
-        )
+        caption, entities = _caption(p)
         markup = inline_keyboard(parse_reply_markup(p.get("reply_markup")))
         if not any(kind in message for kind in MEDIA_KINDS):
             raise bad_request(errors.NO_CAPTION_TO_EDIT)
@@ -723,3 +709,15 @@ def describe_file(
         "file_name": filename,
         "mime_type": content_type or "application/octet-stream",
     }
+
+
+def _caption(p: dict[str, Any]) -> tuple[str, list[Entity]]:
+    """A media caption: optional, with Telegram's 1,024-character caption limit."""
+    return format_text(
+        p.get("caption"),
+        p.get("parse_mode"),
+        p.get("caption_entities"),
+        limit=CAPTION_LIMIT,
+        empty_error=None,
+        too_long_error=errors.CAPTION_TOO_LONG,
+    )
