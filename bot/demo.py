@@ -17,7 +17,7 @@ import sys
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.emulator import BotApiEmulator, BotEvent, ChatMessage, EmulatedUser
+from emulator import BotApiEmulator, BotEvent, ChatMessage, EmulatedUser
 from bot.serve import RunningBot, start_bot
 from bot.settings import Settings
 from handlers.reminders import dispatch_due

@@ -14,7 +14,7 @@ import pytest
 
 from bot.app import build_services
 from bot.clock import Clock
-from bot.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 from bot.serve import RunningBot, start_bot
 from bot.settings import Settings
 from handlers.chat import PHONE_SCREEN

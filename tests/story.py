@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 
-from bot.emulator import ChatMessage, EmulatedUser
+from emulator import ChatMessage, EmulatedUser
 
 TAP_BUDGET = 10  # issue: three recommendations within ten taps
 

@@ -10,7 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 from tests.conftest import TOKEN
 from tests.databases import sqlite_url
 from tests.story import labels, reply_to, texts

@@ -41,9 +41,9 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.emulator import BotApiEmulator, EmulatedUser, NoReplyError
-from bot.emulator.formatting import format_text, parse_html
-from bot.emulator.media import tiny_png
+from emulator import BotApiEmulator, EmulatedUser, NoReplyError
+from emulator.formatting import format_text, parse_html
+from emulator.media import tiny_png
 
 TOKEN = "123456:TEST"
 BOT_USERNAME = "toolbox_test_bot"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.clock import Clock
-from bot.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 from bot.serve import start_bot
 from tests.conftest import START, TOKEN, check_phone_first, make_settings
 from tests.databases import postgres_database

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.clock import Clock
-from bot.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 from bot.serve import start_bot
 from tests.conftest import START, TOKEN, make_settings
 from tests.databases import sqlite_url

@@ -1,8 +1,8 @@
 """The Bot API methods the emulator implements, with Telegram's validation and errors.
 
 :class:`BotApi` maps method names (case-insensitive, as on Telegram) to coroutines working on
-:class:`~bot.emulator.state.EmulatorState`, records every call in ``state.calls`` and raises
-:class:`~bot.emulator.errors.ApiError` for anything Telegram would refuse.
+:class:`~emulator.state.EmulatorState`, records every call in ``state.calls`` and raises
+:class:`~emulator.errors.ApiError` for anything Telegram would refuse.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator import errors
-from bot.emulator.errors import ApiError, bad_request, conflict, forbidden
-from bot.emulator.flood import FloodControl
-from bot.emulator.formatting import Entity, format_text
-from bot.emulator.markup import inline_keyboard, parse_reply_markup
-from bot.emulator.media import UploadedFile
-from bot.emulator.state import (
+from emulator import errors
+from emulator.errors import ApiError, bad_request, conflict, forbidden
+from emulator.flood import FloodControl
+from emulator.formatting import Entity, format_text
+from emulator.markup import inline_keyboard, parse_reply_markup
+from emulator.media import UploadedFile
+from emulator.state import (
     ApiCall,
     ChatState,
     EmulatorState,

@@ -18,12 +18,12 @@ from typing import Any, Self
 import aiohttp
 from aiohttp import web
 
-from bot.emulator import errors
-from bot.emulator.errors import ApiError, bad_request
-from bot.emulator.flood import FloodControl, FloodLimits
-from bot.emulator.media import UploadedFile
-from bot.emulator.methods import BotApi, coerce_params
-from bot.emulator.state import (
+from emulator import errors
+from emulator.errors import ApiError, bad_request
+from emulator.flood import FloodControl, FloodLimits
+from emulator.media import UploadedFile
+from emulator.methods import BotApi, coerce_params
+from emulator.state import (
     ApiCall,
     ChatState,
     EmulatorState,
@@ -31,7 +31,7 @@ from bot.emulator.state import (
     system_clock,
     wait_for_event,
 )
-from bot.emulator.user import BotEvent, ChatMessage, EmulatedGroup, EmulatedUser
+from emulator.user import BotEvent, ChatMessage, EmulatedGroup, EmulatedUser
 
 _LOG = logging.getLogger(__name__)
 

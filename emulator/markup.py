@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.emulator.errors import BUTTON_DATA_INVALID, REPLY_MARKUP_TOO_LONG, bad_request
+from emulator.errors import BUTTON_DATA_INVALID, REPLY_MARKUP_TOO_LONG, bad_request
 
 MAX_INLINE_BUTTONS = 100
 MAX_CALLBACK_DATA_BYTES = 64

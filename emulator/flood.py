@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.emulator.errors import too_many_requests
+from emulator.errors import too_many_requests
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.errors import ApiError
-from bot.emulator.media import FileStore
+from emulator.errors import ApiError
+from emulator.media import FileStore
 
 _LOG = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.errors import IMAGE_PROCESS_FAILED, bad_request
+from emulator.errors import IMAGE_PROCESS_FAILED, bad_request
 
 THUMBNAIL_SIDE = 90
 _EXTENSIONS = {"photo": "jpg", "sticker": "webp", "voice": "oga", "document": "bin"}

@@ -17,11 +17,11 @@ Modules: ``server`` (HTTP + the BotApiEmulator facade), ``methods`` (the Bot API
 ``errors`` (Telegram's error wording).
 """
 
-from bot.emulator.errors import ApiError
-from bot.emulator.flood import FloodLimits
-from bot.emulator.server import BotApiEmulator
-from bot.emulator.state import ApiCall
-from bot.emulator.user import BotEvent, ChatMessage, EmulatedGroup, EmulatedUser, NoReplyError
+from emulator.errors import ApiError
+from emulator.flood import FloodLimits
+from emulator.server import BotApiEmulator
+from emulator.state import ApiCall
+from emulator.user import BotEvent, ChatMessage, EmulatedGroup, EmulatedUser, NoReplyError
 
 __all__ = [
     "ApiCall",

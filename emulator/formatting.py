@@ -17,7 +17,7 @@ from array import array
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator.errors import ApiError, bad_request, cant_parse_entities
+from emulator.errors import ApiError, bad_request, cant_parse_entities
 
 Entity = dict[str, Any]
 

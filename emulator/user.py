@@ -10,20 +10,28 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from bot.emulator.formatting import command_entities, format_text
-from bot.emulator.media import tiny_png
-from bot.emulator.methods import describe_file
-from bot.emulator.state import (
+from emulator.formatting import command_entities, format_text
+from emulator.media import tiny_png
+from emulator.methods import describe_file
+from emulator.state import (
     ChatState,
+    EmulatorState,
     QueryState,
     monotonic_now,
     wait_for_event,
 )
 
-if TYPE_CHECKING:
-    from bot.emulator.server import BotApiEmulator
+
+
+class ChatHost(Protocol):
+    """What a chat needs from the server that hosts it (the server satisfies this; the
+    people side never imports the server, so the two modules do not import each other)."""
+
+    state: EmulatorState
+    settle: float
+    group_privacy: bool
 
 _CHAT_INSTANCE_BASE = 4_000_000_000_000_000_000
 # Long enough for the bot to fetch an update it has not seen yet (poll_interval + a round trip).
@@ -125,7 +133,7 @@ class BotEvent:
 class _ChatView:
     """What is common to a user's private chat and a group: reading and waiting."""
 
-    def __init__(self, emulator: BotApiEmulator, chat: ChatState):
+    def __init__(self, emulator: ChatHost, chat: ChatState):
         self._emulator = emulator
         self._state = emulator.state
         self._chat = chat
@@ -354,7 +362,7 @@ class _ChatView:
 class EmulatedUser(_ChatView):
     """A Telegram user in a private chat with the bot."""
 
-    def __init__(self, emulator: BotApiEmulator, chat: ChatState, identity: dict[str, Any]):
+    def __init__(self, emulator: ChatHost, chat: ChatState, identity: dict[str, Any]):
         super().__init__(emulator, chat)
         self.identity = identity
         self.inline_results: list[dict[str, Any]] = []
