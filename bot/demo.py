@@ -17,9 +17,9 @@ import sys
 from datetime import timedelta
 
 from bot.clock import Clock
-from emulator import BotApiEmulator, BotEvent, ChatMessage, EmulatedUser
 from bot.serve import RunningBot, start_bot
 from bot.settings import Settings
+from emulator import BotApiEmulator, BotEvent, ChatMessage, EmulatedUser
 from handlers.reminders import dispatch_due
 
 DEMO_TOKEN = "123456:DEMO-offline"

@@ -24,7 +24,6 @@ from emulator.state import (
 )
 
 
-
 class ChatHost(Protocol):
     """What a chat needs from the server that hosts it (the server satisfies this; the
     people side never imports the server, so the two modules do not import each other)."""

@@ -14,9 +14,9 @@ import pytest
 
 from bot.app import build_services
 from bot.clock import Clock
-from emulator import BotApiEmulator
 from bot.serve import RunningBot, start_bot
 from bot.settings import Settings
+from emulator import BotApiEmulator
 from handlers.chat import PHONE_SCREEN
 from tests.databases import sqlite_url
 

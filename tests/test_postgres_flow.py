@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.clock import Clock
-from emulator import BotApiEmulator
 from bot.serve import start_bot
+from emulator import BotApiEmulator
 from tests.conftest import START, TOKEN, check_phone_first, make_settings
 from tests.databases import postgres_database
 from tests.story import cards, onboard_by_taps, reply_to, texts

@@ -9,8 +9,8 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.clock import Clock
-from emulator import BotApiEmulator
 from bot.serve import start_bot
+from emulator import BotApiEmulator
 from tests.conftest import START, TOKEN, make_settings
 from tests.databases import sqlite_url
 from tests.story import labels, reply_to
