@@ -8,11 +8,11 @@ from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
 
+from bot.callbacks import Flow, for_flow
 from bot.i18n import available_languages, translator
 from bot.runtime import ToolboxContext
 from bot.services import profiles
 from bot.services.users import choose_language, mark_blocked, touch_user
-from handlers.callback_data import for_flow
 from handlers.chat import Turn, begin_turn, escape, shorten
 from handlers.choices import DELIVERY, EXPERIENCE, GOALS, label_for, place_name, trade_name
 from handlers.groups import private_only
@@ -58,7 +58,7 @@ async def show_profile(turn: Turn, note: str = "") -> None:
     lines += [f"• {escape(label)}: {escape(value)}" for label, value, _ in rows_text]
     lines.append(t("Timezone: {tz}", tz=escape(view.timezone or unset)))
     lines.append(t("Tap what you want to change."))
-    buttons = [(label, "ob", "edit", step) for label, _, step in rows_text]
+    buttons = [(label, Flow.ONBOARDING, "edit", step) for label, _, step in rows_text]
     keyboard = turn.keyboard([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
     await turn.say("\n".join(line for line in lines if line), keyboard, edit=False)
 
@@ -73,7 +73,12 @@ async def language_command(update: Update, context: ToolboxContext) -> None:
     turn = await begin_turn(update, context)
     if not await private_only(turn, "language"):
         return
-    rows = [[(LANGUAGE_NAMES.get(code, code), "lg", "set", code) for code in available_languages()]]
+    rows = [
+        [
+            (LANGUAGE_NAMES.get(code, code), Flow.LANGUAGE, "set", code)
+            for code in available_languages()
+        ]
+    ]
     await turn.say(turn.t("Which language do you prefer?"), turn.keyboard(rows), edit=False)
 
 
@@ -149,5 +154,5 @@ def handlers() -> list:  # type: ignore[type-arg]
         CommandHandler("language", language_command),
         CommandHandler("help", help_command),
         CommandHandler("cancel", cancel_outside),
-        CallbackQueryHandler(language_chosen, pattern=for_flow("lg")),
+        CallbackQueryHandler(language_chosen, pattern=for_flow(Flow.LANGUAGE)),
     ]

@@ -16,16 +16,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
+from bot.callbacks import BadCallback, Callback, Flow, NotYours, pack, parse
 from bot.i18n import Translator, translator
 from bot.runtime import ToolboxContext
 from bot.services.users import touch_user
-from handlers.callback_data import BadCallback, Callback, NotYours, pack, parse
 
 log = logging.getLogger(__name__)
 
 PHONE_SCREEN = 600  # characters: one phone screen without scrolling
 # One inline button as (label, flow, action, arg); a keyboard is a list of rows of these.
-Button = tuple[str, str, str, str | int]
+Button = tuple[str, Flow, str, str | int]
 
 
 def escape(text: object) -> str:

@@ -26,16 +26,18 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.callbacks import (
+    Flow,
+    credential_code,
+    credential_from_code,
+    for_action,
+    for_flow,
+)
 from bot.runtime import ToolboxContext
 from bot.services import profiles
 from bot.services.timezones import timezone_for_region
 from catalog import normalize_region, normalize_trade, suggest_credentials
 from handlers import account, recommendations
-from handlers.callback_data import (
-    credential_code,
-    credential_from_code,
-    for_flow,
-)
 from handlers.chat import Button, Turn, begin_turn, escape, shorten
 from handlers.choices import (
     BUDGET,
@@ -53,7 +55,7 @@ from handlers.choices import (
     trade_name,
 )
 
-FLOW = "ob"
+FLOW = Flow.ONBOARDING
 # Conversation states: named after the question being asked (strings persist as JSON).
 TRADE, EXPERIENCE_Q, GOALS_Q, ABOUT, HOLDS, HOURS_Q, BUDGET_Q, DELIVERY_Q, REGION = (
     "trade",
@@ -476,10 +478,7 @@ def build() -> ConversationHandler:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     entry_buttons = CallbackQueryHandler(
         restart_chosen,
-        pattern=lambda d: (
-            isinstance(d, str)
-            and d.startswith((f"1|{FLOW}|redo|", f"1|{FLOW}|keep|", f"1|{FLOW}|edit|"))
-        ),
+        pattern=for_action(FLOW, "redo", "keep", "edit"),
     )
     with warnings.catch_warnings():
         # per_message=False on purpose: state is per user, whichever message was tapped.

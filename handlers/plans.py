@@ -20,15 +20,15 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.callbacks import Flow, credential_from_code, for_action, for_flow
 from bot.runtime import ToolboxContext
 from bot.services import plans, profiles
 from bot.services.timezones import local_time_label, timezone_choices, timezone_from_text
-from handlers.callback_data import credential_from_code, for_flow
 from handlers.chat import Turn, begin_turn, escape
 from handlers.choices import WEEKDAYS, match_choice
 from handlers.groups import private_only
 
-FLOW = "pl"
+FLOW = Flow.PLAN
 TIMEZONE, DAY, HOUR = "pl_tz", "pl_day", "pl_hour"
 HOURS = ("07:00", "12:00", "17:00", "19:00", "20:00")
 PLAN_KEY = "plan_credential"
@@ -213,7 +213,7 @@ def build() -> ConversationHandler:  # type: ignore[type-arg]
             entry_points=[
                 CallbackQueryHandler(
                     plan_started,
-                    pattern=lambda d: isinstance(d, str) and d.startswith(f"1|{FLOW}|start|"),
+                    pattern=for_action(FLOW, "start"),
                 )
             ],
             states={

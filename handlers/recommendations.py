@@ -7,19 +7,20 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.runtime import ToolboxContext
-from bot.services import profiles
-from catalog import recommend
-from handlers.callback_data import (
+from bot.callbacks import (
+    Flow,
     credential_code,
     credential_from_code,
     for_flow,
 )
+from bot.runtime import ToolboxContext
+from bot.services import profiles
+from catalog import recommend
 from handlers.cards import card, details, reasons_text
 from handlers.chat import Turn, begin_turn, escape
 from handlers.groups import private_only
 
-FLOW = "rc"
+FLOW = Flow.RECOMMEND
 PAGE = 3
 MAX_SHOWN = 60  # past this, no "More": better to refine the profile than scroll forever
 SEEN = "rec_seen"  # user_data: credential ids shown since the last fresh page
@@ -58,7 +59,7 @@ async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
         credential = result.credential
         code = credential_code(credential.id)
         rows = [
-            [(t("Details"), FLOW, "info", code), (t("Start a plan"), "pl", "start", code)],
+            [(t("Details"), FLOW, "info", code), (t("Start a plan"), Flow.PLAN, "start", code)],
             [(t("Not for me"), FLOW, "no", code)],
         ]
         if number == len(seen) + len(results) and number < MAX_SHOWN:
@@ -106,7 +107,7 @@ async def card_pressed(update: Update, context: ToolboxContext) -> None:
     await turn.toast()
     code = credential_code(credential_id)
     keyboard = turn.keyboard(
-        [[(t("Start a plan"), "pl", "start", code), (t("Not for me"), FLOW, "no", code)]],
+        [[(t("Start a plan"), Flow.PLAN, "start", code), (t("Not for me"), FLOW, "no", code)]],
         links=[(t("Issuer's page"), str(credential.source_url))],
     )
     await turn.say(details(t, credential, catalog), keyboard, edit=False)

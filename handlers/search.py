@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import CommandHandler, InlineQueryHandler
 
+from bot.callbacks import Flow, credential_code
 from bot.i18n import translator
 from bot.runtime import ToolboxContext
 from catalog import search
-from handlers.callback_data import credential_code
 from handlers.cards import card
 from handlers.chat import Turn, begin_turn, escape, shorten
 
@@ -48,7 +48,7 @@ async def send_results(turn: Turn, query: str) -> bool:
         for n, hit in enumerate(hits, start=1)
     ]
     buttons = [
-        (t("Details {n}", n=n), "rc", "info", credential_code(hit.credential.id))
+        (t("Details {n}", n=n), Flow.RECOMMEND, "info", credential_code(hit.credential.id))
         for n, hit in enumerate(hits, start=1)
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]

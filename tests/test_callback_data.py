@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.callback_data import (
+from bot.callbacks import (
     BadCallback,
     NotYours,
     credential_code,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.callback_data import pack
+from bot.callbacks import pack
 from tests.conftest import Harness
 from tests.story import labels, reply_to, texts
 

@@ -1,8 +1,11 @@
-"""Callback data: short, versioned, owned, and parsed in exactly one place.
+"""Callback data: the one home of flow and action names, built and parsed only here.
 
 `1|<flow>|<action>|<arg>|<owner>`: the owner (base 36 user id) stops a crew mate from
 pressing someone else's button in a group; the version lets us change the format later
 and recognise buttons from old messages. Telegram allows 64 bytes.
+
+Every flow that puts buttons on screen has a `Flow` member; a handler routes on
+`for_flow(Flow.X)` or `for_action(Flow.X, ...)`, never on a string it spells itself.
 """
 
 from __future__ import annotations
@@ -11,9 +14,21 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 
 VERSION = "1"
+
+
+class Flow(StrEnum):
+    """Which handler module a button belongs to (two to eight lowercase letters)."""
+
+    ONBOARDING = "ob"
+    RECOMMEND = "rc"
+    PLAN = "pl"
+    LANGUAGE = "lg"
+
+
 MAX_BYTES = 64  # Telegram's limit for callback_data
 _ARG = re.compile(r"^[A-Za-z0-9_.:\-]{0,40}$")
 _TOKEN = re.compile(r"^[a-z]{1,8}$")
@@ -46,7 +61,7 @@ def _base36(number: int) -> str:
             return sign + out
 
 
-def pack(flow: str, action: str, owner: int, arg: str | int = "") -> str:
+def pack(flow: Flow, action: str, owner: int, arg: str | int = "") -> str:
     arg = str(arg)
     if not (_TOKEN.match(flow) and _TOKEN.match(action) and _ARG.match(arg)):
         raise ValueError(f"bad callback parts: {flow!r} {action!r} {arg!r}")
@@ -75,10 +90,16 @@ def parse(data: str | None, presser: int) -> Callback:
     return Callback(flow=flow, action=action, arg=arg, owner=owner)
 
 
-def for_flow(flow: str) -> Callable[[object], bool]:
+def for_flow(flow: Flow) -> Callable[[object], bool]:
     """A CallbackQueryHandler pattern: route by flow; ownership is checked in `parse`."""
     prefix = f"{VERSION}|{flow}|"
     return lambda data: isinstance(data, str) and data.startswith(prefix)
+
+
+def for_action(flow: Flow, *actions: str) -> Callable[[object], bool]:
+    """A pattern for some actions of a flow (a conversation's entry buttons)."""
+    prefixes = tuple(f"{VERSION}|{flow}|{action}|" for action in actions)
+    return lambda data: isinstance(data, str) and data.startswith(prefixes)
 
 
 def credential_code(credential_id: str) -> str:
