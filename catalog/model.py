@@ -72,20 +72,9 @@ class Catalog:
         # A credential that includes others is the whole ("608 Universal" over "Type I").
         prominence = [min(3, len(parts_of.get(c.id, ()))) / 3.0 for c in self.records]
         self.index = CredentialIndex(self.records, self.trades, prominence)
-        order = {t.id: i for i, t in enumerate(trades)}
-        # The trades with most credentials first: the ones worth a button in the bot.
-        self.trade_ids_by_popularity: list[str] = sorted(
-            self.trades, key=lambda t: (-len(by_trade.get(t, ())), order[t])
-        )
 
     def __len__(self) -> int:
         return len(self.records)
 
     def __repr__(self) -> str:
         return f"<Catalog {len(self.records)} credentials, {len(self.trades)} trades>"
-
-    def trade(self, trade_id: str) -> Trade:
-        return self.trades[trade_id]
-
-    def credential(self, credential_id: str) -> Credential:
-        return self.credentials[credential_id]

@@ -1,4 +1,9 @@
-"""Telegram-facing flows, one module per flow. `register` wires them in priority order."""
+"""Telegram-facing flows: one module per command family, named after the command.
+
+`/start` → onboarding, `/profile` → profile, `/recommend` → recommend, `/find` (and inline
+mode) → find, `/language` → language, `/help` and `/cancel` → help. Each module has a
+`handlers()` list; `register` wires them in priority order.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +14,29 @@ EARLY, MAIN = -1, 0
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     from handlers import (
-        account,
         fallbacks,
-        groups,
+        find,
+        help,
+        language,
+        membership,
         onboarding,
         plans,
-        recommendations,
+        profile,
+        recommend,
         reminders,
-        search,
     )
 
     application.add_handlers(fallbacks.early_handlers(), group=EARLY)
     application.add_handlers(
         [
-            *groups.handlers(),
-            onboarding.build(),
+            *membership.handlers(),
+            *onboarding.handlers(),
             *plans.handlers(),
-            *recommendations.handlers(),
-            *search.handlers(),
-            *account.handlers(),
+            *recommend.handlers(),
+            *find.handlers(),
+            *profile.handlers(),
+            *language.handlers(),
+            *help.handlers(),
             # Last in the same group: PTB runs at most one handler per group, so these
             # only see what no flow above took.
             *fallbacks.late_handlers(),

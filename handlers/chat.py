@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
+from telegram.helpers import create_deep_linked_url
 
 from bot.callbacks import BadCallback, Callback, Flow, NotYours, pack, parse
 from bot.i18n import Translator, translator
@@ -135,3 +136,20 @@ async def begin_turn(update: Update, context: ToolboxContext) -> Turn:
         )
         language = row.language
     return Turn(update, context, user.id, translator(language))
+
+
+async def private_only(turn: Turn, payload: str) -> bool:
+    """True in a private chat; in a group, answer with a button that opens the private chat
+    at `payload` (a deep link), so personal answers never show in front of the crew."""
+    if turn.is_private:
+        return True
+    url = create_deep_linked_url(turn.context.bot.username, payload)
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(turn.t("Open a private chat"), url=url)]]
+    )
+    await turn.say(
+        turn.t("Let's do that in private, so your answers stay between us. Tap below."),
+        keyboard,
+        edit=False,
+    )
+    return False

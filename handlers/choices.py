@@ -61,6 +61,8 @@ DELIVERY = (
 )
 REGIONS = (("US", N_("🇺🇸 USA")), ("CA", N_("🇨🇦 Canada")), ("UK", N_("🇬🇧 UK")))
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+# The trades offered as buttons: the ones most workers we serve are in (not the ones with
+# most credentials); every other trade is typed, slang and typos welcome.
 COMMON_TRADES = (
     "electrician",
     "hvac",
@@ -71,6 +73,10 @@ COMMON_TRADES = (
     "truck_driver",
     "auto_technician",
 )
+
+
+def common_trades(catalog: Catalog) -> list[str]:
+    return [trade_id for trade_id in COMMON_TRADES if trade_id in catalog.trades]
 
 
 def fold(text: str) -> str:

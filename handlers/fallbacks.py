@@ -11,7 +11,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHa
 
 from bot.runtime import ToolboxContext
 from handlers.chat import begin_turn
-from handlers.search import QUERY_LIMIT, send_results
+from handlers.find import QUERY_LIMIT, send_results
 
 
 async def edited(update: Update, context: ToolboxContext) -> None:

@@ -24,9 +24,8 @@ from bot.callbacks import Flow, credential_from_code, for_action, for_flow
 from bot.runtime import ToolboxContext
 from bot.services import plans, profiles
 from bot.services.timezones import local_time_label, timezone_choices, timezone_from_text
-from handlers.chat import Turn, begin_turn, escape
+from handlers.chat import Turn, begin_turn, escape, private_only
 from handlers.choices import WEEKDAYS, match_choice
-from handlers.groups import private_only
 
 FLOW = Flow.PLAN
 TIMEZONE, DAY, HOUR = "pl_tz", "pl_day", "pl_hour"

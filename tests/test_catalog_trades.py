@@ -131,10 +131,3 @@ def test_candidates_carry_soc_codes_through_the_trade() -> None:
 def test_regions_are_normalised(text: str, code: str | None) -> None:
     assert normalize_region(text) == code
 
-
-def test_popular_trades_for_buttons() -> None:
-    catalog = default_catalog()
-    popular = catalog.trade_ids_by_popularity
-    assert set(popular) == set(catalog.trades)
-    counts = [len(catalog.by_trade[t]) for t in popular]
-    assert counts == sorted(counts, reverse=True)

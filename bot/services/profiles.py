@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import DismissedCredential, EarnedCredential, Profile, User
+from bot.services.timezones import timezone_for_region
 from catalog import Profile as RankingProfile
 
 EDITABLE = {
@@ -76,11 +77,26 @@ async def update_profile(
     profile = await profile_row(session, clock, user_id)
     for name, value in fields.items():
         setattr(profile, name, list(value) if name == "goals" else value)
-    if "region" in fields:
-        region = fields["region"]
-        profile.country = region.split("-")[0] if region else None
     profile.updated_at = clock.now()
     return profile
+
+
+async def toggle_goal(session: AsyncSession, clock: Clock, user_id: int, goal: str) -> list[str]:
+    """Add the goal, or take it off when it is there; return the goals now held."""
+    profile = await profile_row(session, clock, user_id)
+    goals = list(profile.goals or [])
+    profile.goals = [g for g in goals if g != goal] if goal in goals else [*goals, goal]
+    profile.updated_at = clock.now()
+    return list(profile.goals)
+
+
+async def set_region(session: AsyncSession, clock: Clock, user_id: int, region: str) -> None:
+    """Where the worker works. A region with one clear timezone moves the worker's clock
+    too (they moved); a split one (the US as a whole) leaves it as it was."""
+    await update_profile(session, clock, user_id, region=region)
+    zone = timezone_for_region(region)
+    if zone:
+        await set_timezone(session, clock, user_id, zone)
 
 
 async def set_timezone(session: AsyncSession, clock: Clock, user_id: int, tz: str | None) -> None:
@@ -91,6 +107,11 @@ async def set_timezone(session: AsyncSession, clock: Clock, user_id: int, tz: st
 
 
 async def complete_profile(session: AsyncSession, clock: Clock, user_id: int) -> None:
+    """The last question is answered: guess the timezone from the region when unknown."""
+    user = await session.get(User, user_id)
+    if user is not None and user.timezone is None:
+        profile = await profile_row(session, clock, user_id)
+        await set_timezone(session, clock, user_id, timezone_for_region(profile.region))
     profile = await profile_row(session, clock, user_id)
     profile.completed_at = profile.completed_at or clock.now()
     profile.updated_at = clock.now()
@@ -101,7 +122,6 @@ async def reset_profile(session: AsyncSession, clock: Clock, user_id: int) -> No
     profile = await profile_row(session, clock, user_id)
     for name in EDITABLE:
         setattr(profile, name, [] if name == "goals" else None)
-    profile.country = None
     profile.completed_at = None
     profile.updated_at = clock.now()
 

@@ -1,4 +1,4 @@
-"""Recommendations: the top three as short cards, each with Details, Start a plan,
+"""`/recommend`: the top three as short cards, each with Details, Start a plan,
 Not for me and More like this. "Not for me" is remembered for good.
 """
 
@@ -17,8 +17,7 @@ from bot.runtime import ToolboxContext
 from bot.services import profiles
 from catalog import recommend
 from handlers.cards import card, details, reasons_text
-from handlers.chat import Turn, begin_turn, escape
-from handlers.groups import private_only
+from handlers.chat import Turn, begin_turn, escape, private_only
 
 FLOW = Flow.RECOMMEND
 PAGE = 3

@@ -1,4 +1,4 @@
-"""Search anywhere: `/find <text>` in a chat, and inline mode (`@bot welding` in any chat)."""
+"""`/find <text>` in a chat, and inline mode (`@bot welding` in any chat): search anywhere."""
 
 from __future__ import annotations
 

@@ -1,0 +1,47 @@
+"""`/help`: what Toolbox can do; and `/cancel` when there is nothing to stop."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.runtime import ToolboxContext
+from handlers.chat import begin_turn, escape
+
+
+async def help_command(update: Update, context: ToolboxContext) -> None:
+    turn = await begin_turn(update, context)
+    t = turn.t
+    await turn.say(
+        "\n".join(
+            [
+                t("<b>Toolbox</b> finds short credentials that prove your skills."),
+                "",
+                t("/start: set up your profile (a few taps)"),
+                t("/recommend: the three credentials worth your time"),
+                t("/find welding: search the catalog"),
+                t("/profile: see and change your answers"),
+                t("/language: English or Spanish"),
+                t("/cancel: stop what we are doing"),
+                "",
+                t(
+                    "In any chat, type @{bot} and a word to share a credential.",
+                    bot=escape(context.bot.username),
+                ),
+            ]
+        ),
+        edit=False,
+    )
+
+
+async def cancel_outside(update: Update, context: ToolboxContext) -> None:
+    """`/cancel` that no conversation took: nothing was going on."""
+    turn = await begin_turn(update, context)
+    await turn.say(turn.t("Nothing to stop. /help shows what I can do."), edit=False)
+
+
+def handlers() -> list:  # type: ignore[type-arg]
+    return [
+        CommandHandler("help", help_command),
+        CommandHandler("cancel", cancel_outside),
+    ]
