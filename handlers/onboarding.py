@@ -29,15 +29,19 @@ from bot.services import profiles
 from handlers import profile, recommend
 from handlers.chat import Button, Turn, begin_turn, escape, private_only
 from handlers.question import Answer, Asking, Offer, Question, Value
-from handlers.questions import QUESTIONS
+from handlers import questions
 
 FLOW = Flow.ONBOARDING
-BY_NAME = {question.name: question for question in QUESTIONS}
 BACK, SKIP, DONE = "_back", "_skip", "_done"
 EDITING = "ob_edit"  # user_data flag: answering one question from /profile
 STEP_KEY = "ob_step"  # user_data: the question on screen, for answers that carry no state
 TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 NOT_TEXT = filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.COMMAND
+
+
+def _on_screen(context: ToolboxContext) -> Question:
+    """The question the worker is looking at (the first one when none is yet)."""
+    return questions.named(context.user_data.get(STEP_KEY)) or questions.QUESTIONS[0]
 
 
 async def _asking(turn: Turn) -> Asking:
@@ -49,7 +53,7 @@ async def _asking(turn: Turn) -> Asking:
 
 def _nav(turn: Turn, question: Question) -> list[Button]:
     row: list[Button] = []
-    if question is not QUESTIONS[0] or turn.context.user_data.get(EDITING):
+    if question is not questions.QUESTIONS[0] or turn.context.user_data.get(EDITING):
         row.append((turn.t("◀ Back"), FLOW, question.name, BACK))
     if question.many:
         row.append((turn.t("✔ Done"), FLOW, question.name, DONE))
@@ -91,10 +95,10 @@ async def _move(turn: Turn, question: Question, step: int, note: str = "") -> st
         turn.context.user_data.pop(STEP_KEY, None)
         await profile.show(turn, note=note)
         return ConversationHandler.END
-    index = QUESTIONS.index(question) + step
-    if index >= len(QUESTIONS):
+    index = questions.QUESTIONS.index(question) + step
+    if index >= len(questions.QUESTIONS):
         return await finish(turn)
-    return await ask(turn, QUESTIONS[max(index, 0)], note)
+    return await ask(turn, questions.QUESTIONS[max(index, 0)], note)
 
 
 async def _answer(turn: Turn, question: Question, value: Value) -> str | int:
@@ -132,7 +136,7 @@ async def button_pressed(update: Update, context: ToolboxContext) -> str | int |
     data = await turn.button()
     if data is None:
         return None
-    on_screen = BY_NAME.get(context.user_data.get(STEP_KEY, ""), QUESTIONS[0])
+    on_screen = _on_screen(context)
     if data.action != on_screen.name:
         # A button from an earlier question: say so and show where we are.
         note = turn.t("That button was from an earlier question.")
@@ -142,7 +146,7 @@ async def button_pressed(update: Update, context: ToolboxContext) -> str | int |
 
 async def text_typed(update: Update, context: ToolboxContext) -> str | int:
     turn = await begin_turn(update, context)
-    question = BY_NAME.get(context.user_data.get(STEP_KEY, ""), QUESTIONS[0])
+    question = _on_screen(context)
     text = (update.effective_message.text or "") if update.effective_message else ""
     reading = question.read(text, await _asking(turn))
     if isinstance(reading, Offer):
@@ -156,7 +160,7 @@ async def text_typed(update: Update, context: ToolboxContext) -> str | int:
 async def not_text(update: Update, context: ToolboxContext) -> str | None:
     """Stickers, photos, voice notes mid-flow: kindly ask the same question again."""
     turn = await begin_turn(update, context)
-    question = BY_NAME.get(context.user_data.get(STEP_KEY, ""))
+    question = questions.named(context.user_data.get(STEP_KEY))
     note = turn.t("I can only read text and button taps.")
     if question is not None:
         return await ask(turn, question, note, edit=False)
@@ -200,7 +204,7 @@ async def start(update: Update, context: ToolboxContext) -> str | int:
         name=name,
     )
     # Picking up where the worker left off (after /cancel, or days later).
-    current = BY_NAME.get(context.user_data.get(STEP_KEY, ""), QUESTIONS[0])
+    current = _on_screen(context)
     return await ask(turn, current, greeting, edit=False)
 
 
@@ -220,13 +224,13 @@ async def restart_chosen(update: Update, context: ToolboxContext) -> str | int |
         async with services.sessions.begin() as session:
             await profiles.reset_profile(session, services.clock, turn.user_id)
         context.user_data.pop(EDITING, None)
-        return await ask(turn, QUESTIONS[0])
+        return await ask(turn, questions.QUESTIONS[0])
     if data.action == "keep":
         await recommend.show(turn, edit=True)
         return ConversationHandler.END
-    if data.action == "edit" and data.arg in BY_NAME:
+    if data.action == "edit" and (question := questions.named(data.arg)):
         context.user_data[EDITING] = True
-        return await ask(turn, BY_NAME[data.arg])
+        return await ask(turn, question)
     await turn.say(turn.t("That button is no longer valid."), edit=False)
     return ConversationHandler.END
 
@@ -257,7 +261,7 @@ def build() -> ConversationHandler:  # type: ignore[type-arg]
             name="onboarding",
             persistent=True,
             entry_points=[CommandHandler("start", start, filters=private), entry_buttons],
-            states={question.name: on_question for question in QUESTIONS},
+            states={question.name: on_question for question in questions.QUESTIONS},
             fallbacks=[
                 CommandHandler("cancel", cancel),
                 CommandHandler("start", start, filters=private),

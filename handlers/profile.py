@@ -14,7 +14,7 @@ from bot.runtime import ToolboxContext
 from bot.services import profiles
 from handlers.chat import Button, Turn, begin_turn, escape, private_only
 from handlers.question import Asking
-from handlers.questions import QUESTIONS
+from handlers import questions
 
 PER_ROW = 3
 
@@ -26,10 +26,14 @@ async def show(turn: Turn, note: str = "") -> None:
         view = await profiles.load_profile(session, turn.user_id)
     asking = Asking(t, services.catalog, view)
     lines = [note + "\n" if note else "", t("<b>Your profile</b>")]
-    lines += [f"• {escape(t(q.label))}: {escape(q.shows(view, asking))}" for q in QUESTIONS]
+    lines += [
+        f"• {escape(t(q.label))}: {escape(q.shows(view, asking))}" for q in questions.QUESTIONS
+    ]
     lines.append(t("Timezone: {tz}", tz=escape(view.timezone or t("not set"))))
     lines.append(t("Tap what you want to change."))
-    buttons: list[Button] = [(t(q.label), Flow.ONBOARDING, "edit", q.name) for q in QUESTIONS]
+    buttons: list[Button] = [
+        (t(q.label), Flow.ONBOARDING, "edit", q.name) for q in questions.QUESTIONS
+    ]
     keyboard = turn.keyboard([buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)])
     await turn.say("\n".join(line for line in lines if line), keyboard, edit=False)
 

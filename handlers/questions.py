@@ -390,3 +390,8 @@ QUESTIONS: tuple[Question, ...] = (
     DELIVERY_Q,
     REGION_Q,
 )
+
+
+def named(name: object) -> Question | None:
+    """The question called `name` (a conversation state, a button's action), if any."""
+    return next((question for question in QUESTIONS if question.name == name), None)
