@@ -26,10 +26,9 @@ from telegram.warnings import PTBUserWarning
 from bot.callbacks import Flow, for_action, for_flow
 from bot.runtime import ToolboxContext
 from bot.services import profiles
-from handlers import profile, recommend
+from handlers import profile, questions, recommend
 from handlers.chat import Button, Turn, begin_turn, escape, private_only
 from handlers.question import Answer, Asking, Offer, Question, Value
-from handlers import questions
 
 FLOW = Flow.ONBOARDING
 BACK, SKIP, DONE = "_back", "_skip", "_done"

@@ -12,9 +12,9 @@ from telegram.ext import CommandHandler
 from bot.callbacks import Flow
 from bot.runtime import ToolboxContext
 from bot.services import profiles
+from handlers import questions
 from handlers.chat import Button, Turn, begin_turn, escape, private_only
 from handlers.question import Asking
-from handlers import questions
 
 PER_ROW = 3
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.clock import Clock
+from bot.db.models import DismissedCredential
 from bot.serve import start_bot
 from emulator import BotApiEmulator
 from tests.conftest import START, TOKEN, check_phone_first, make_settings
@@ -28,8 +31,17 @@ async def test_onboarding_recommendations_and_restart_on_postgresql(
                 await reply_to(worker, worker.press(label))
             replies = await reply_to(worker, worker.send("Texas"))
             assert len(cards(replies)) == 3, texts(replies)
-            nope = await reply_to(worker, worker.press("No es para mí", message=cards(replies)[0]))
-            assert nope or worker.answers
+            first = cards(replies)[0]
+            nope = await reply_to(worker, worker.press("No es para mí", message=first))
+            assert "No te la vuelvo a sugerir." in texts(nope)
+            assert "Entendido, no te la vuelvo a sugerir." in worker.answers
+            async with running.services.sessions() as session:
+                hidden = await session.scalars(
+                    select(DismissedCredential.credential_id).where(
+                        DismissedCredential.user_id == worker.id
+                    )
+                )
+                assert len(list(hidden)) == 1
         finally:
             await running.stop()
     check_phone_first(emulator)

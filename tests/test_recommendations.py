@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.db.models import Plan, Reminder
+from bot.db.models import Plan, Profile, Reminder
 from catalog import default_catalog
 from handlers.reminders import dispatch_due
 from tests.conftest import Harness
@@ -24,25 +24,40 @@ def credential_named(card_text: str):  # type: ignore[no-untyped-def]
     return matches[0]
 
 
-async def test_online_only_and_small_budget_are_respected(harness: Harness) -> None:
+async def test_online_only_worker_never_sees_in_person_only(harness: Harness) -> None:
     worker = harness.emulator.user(2001, "Mo", language_code="en")
     replies, _ = await onboard_by_taps(
-        worker,
-        *taps_to_cards(
-            "Electrician",
-            goal="Safety compliance",
-            hours="1–2 h",
-            budget="Up to $100",
-            delivery="Online",
-        ),
+        worker, *taps_to_cards("Electrician", goal="Safety compliance", delivery="Online")
     )
     shown = cards(replies)
     assert len(shown) == 3, texts(replies)
     for card in shown:
-        credential = credential_named(card.text)
-        assert credential.delivery != ["in_person"], credential.id
-        if credential.cost and credential.cost.min is not None:
-            assert credential.cost.min <= 100, credential.id
+        assert credential_named(card.text).delivery != ["in_person"], card.text
+
+
+async def _ev_electrician(harness: Harness, user_id: int, budget: str) -> list[str]:
+    """A journeyman electrician who wants EV charging work (EVITP costs $275)."""
+    worker = harness.emulator.user(user_id, "Mo", language_code="en")
+    await onboard_by_taps(worker, "Electrician", "Journeyman", "Promotion or raise", "✔ Done")
+    replies = await reply_to(worker, worker.send("EV charging stations"))
+    for label in ("✔ Done", "3–5 h", budget, "Either", "🇺🇸 USA"):
+        replies = await reply_to(worker, worker.press(label))
+    return [credential_named(card.text).id for card in cards(replies)]
+
+
+async def test_a_small_budget_moves_a_costly_credential_down(harness: Harness) -> None:
+    assert await _ev_electrician(harness, 2003, "No limit") == [
+        "evitp-certification",
+        "nfpa-cesw",
+        "nfpa-cest",
+    ]
+    assert await _ev_electrician(harness, 2004, "Up to $100") == [
+        "nfpa-cesw",
+        "evitp-certification",
+        "nfpa-cest",
+    ]
+    async with harness.services.sessions() as session:
+        assert (await session.get(Profile, 2004)).budget_usd == 100  # type: ignore[union-attr]
 
 
 async def test_not_for_me_never_returns_and_more_shows_the_next_three(harness: Harness) -> None:

@@ -11,7 +11,7 @@ from bot.callbacks import Flow
 from handlers import fallbacks, questions
 from handlers.question import Answer, Question, Saved
 from tests.conftest import Harness
-from tests.story import cards, labels, onboard_by_taps, reply_to, taps_to_cards, texts
+from tests.story import cards, labels, reply_to, texts
 
 DRIVES = (("yes", "Yes"), ("no", "No"))
 
