@@ -7,33 +7,18 @@ subdivision (``US-TX``, ``CA-ON``), and ``INTL`` for internationally recognised.
 
 from __future__ import annotations
 
+import gettext
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
+import pycountry
 from rapidfuzz import fuzz, process
 
 from catalog.text import fold
 
-US_STATES = {
-    "AL": "alabama", "AK": "alaska", "AZ": "arizona", "AR": "arkansas", "CA": "california",
-    "CO": "colorado", "CT": "connecticut", "DE": "delaware", "DC": "district of columbia",
-    "FL": "florida", "GA": "georgia", "HI": "hawaii", "ID": "idaho", "IL": "illinois",
-    "IN": "indiana", "IA": "iowa", "KS": "kansas", "KY": "kentucky", "LA": "louisiana",
-    "ME": "maine", "MD": "maryland", "MA": "massachusetts", "MI": "michigan",
-    "MN": "minnesota", "MS": "mississippi", "MO": "missouri", "MT": "montana",
-    "NE": "nebraska", "NV": "nevada", "NH": "new hampshire", "NJ": "new jersey",
-    "NM": "new mexico", "NY": "new york", "NC": "north carolina", "ND": "north dakota",
-    "OH": "ohio", "OK": "oklahoma", "OR": "oregon", "PA": "pennsylvania",
-    "RI": "rhode island", "SC": "south carolina", "SD": "south dakota", "TN": "tennessee",
-    "TX": "texas", "UT": "utah", "VT": "vermont", "VA": "virginia", "WA": "washington",
-    "WV": "west virginia", "WI": "wisconsin", "WY": "wyoming", "PR": "puerto rico",
-}  # fmt: skip
-CA_PROVINCES = {
-    "AB": "alberta", "BC": "british columbia", "MB": "manitoba", "NB": "new brunswick",
-    "NL": "newfoundland and labrador", "NS": "nova scotia", "NT": "northwest territories",
-    "NU": "nunavut", "ON": "ontario", "PE": "prince edward island", "QC": "quebec",
-    "SK": "saskatchewan", "YT": "yukon",
-}  # fmt: skip
+# States, provinces and their names come from ISO 3166-2 (pycountry), in English and in
+# Spanish ("Nuevo México", "Pensilvania"); the tables below add only how people write them.
+SUBDIVIDED = ("US", "CA", "MX")
 COUNTRIES = {
     "US": ["united states", "united states of america", "usa", "us", "america", "estados unidos",
            "eeuu", "ee uu", "the states"],
@@ -46,7 +31,7 @@ COUNTRIES = {
     "NZ": ["new zealand"],
     "INTL": ["international", "worldwide", "anywhere", "global", "internacional"],
 }  # fmt: skip
-# Other ways people write a province or state.
+# Other ways people write a province or state (slang, and cities people name for it).
 EXTRA_NAMES = {
     "US-NY": ["nyc", "new york city"],
     "US-DC": ["washington dc", "dc"],
@@ -60,24 +45,44 @@ EXTRA_NAMES = {
     "CA-AB": ["calgary", "edmonton"],
 }
 
-# A bare two-letter code is read as a US state, except these Canadian province codes
-# that no state uses. "CA" alone means California: Canadians write "Canada" or a province.
-_NAMES: dict[str, str] = {}
-for _code, _name in US_STATES.items():
-    _NAMES[_name] = f"US-{_code}"
-for _code, _name in CA_PROVINCES.items():
-    _NAMES[_name] = f"CA-{_code}"
-for _region, _names in COUNTRIES.items():
-    for _name in _names:
-        _NAMES[_name] = _region
-for _region, _names in EXTRA_NAMES.items():
-    for _name in _names:
-        _NAMES[_name] = _region
-_CODES: dict[str, str] = {code.lower(): f"US-{code}" for code in US_STATES}
-_CODES.update({code.lower(): f"CA-{code}" for code in CA_PROVINCES if code not in US_STATES})
-_CODES.update({"us": "US", "uk": "UK", "gb": "UK"})
-_NAME_LIST = sorted(_NAMES)
-_LONGEST = max(len(name.split()) for name in _NAMES)
+
+
+@cache
+def _subdivisions() -> dict[str, dict[str, str]]:
+    """ISO 3166-2 codes of the countries we split, by country: "TX" → "Texas"."""
+    return {
+        country: {
+            sub.code.split("-", 1)[1]: sub.name
+            for sub in pycountry.subdivisions.get(country_code=country)
+        }
+        for country in SUBDIVIDED
+    }
+
+
+@cache
+def _tables() -> tuple[dict[str, str], dict[str, str], list[str], int]:
+    """Place names and bare codes → region codes, built once on first use."""
+    spanish = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, ["es"], fallback=True)
+    names: dict[str, str] = {}
+    for country, subs in _subdivisions().items():
+        for sub, name in subs.items():
+            for spelled in (name, spanish.gettext(name)):
+                names.setdefault(fold(spelled), f"{country}-{sub}")
+    for region, spellings in COUNTRIES.items():
+        for name in spellings:
+            names[name] = region
+    for region, spellings in EXTRA_NAMES.items():
+        for name in spellings:
+            names[name] = region
+    # A bare two-letter code is read as a US state, except the Canadian province codes
+    # that no state uses. "CA" alone means California: Canadians write "Canada" or a
+    # province.
+    us, ca = _subdivisions()["US"], _subdivisions()["CA"]
+    codes = {code.lower(): f"US-{code}" for code in us}
+    codes.update({code.lower(): f"CA-{code}" for code in ca if code not in us})
+    codes.update({"us": "US", "uk": "UK", "gb": "UK"})
+    longest = max(len(name.split()) for name in names)
+    return names, codes, sorted(names), longest
 
 
 def normalize_region(text: str | None) -> str | None:
@@ -96,32 +101,31 @@ def _normalize(text: str) -> str | None:
     upper = text.upper().replace("_", "-")
     if upper in {"INTL", "UK", "US"}:
         return upper
-    if "-" in upper and len(upper) <= 6:
+    if "-" in upper and len(upper) <= 7:
         country, _, sub = upper.partition("-")
-        if country == "US" and sub in US_STATES:
-            return upper
-        if country == "CA" and sub in CA_PROVINCES:
+        if sub in _subdivisions().get(country, {}):
             return upper
         if country in {"UK", "GB"}:
             return "UK"
     folded = fold(text)
     if not folded:
         return None
-    if folded in _NAMES:
-        return _NAMES[folded]
-    if folded in _CODES:
-        return _CODES[folded]
+    names, codes, name_list, longest = _tables()
+    if folded in names:
+        return names[folded]
+    if folded in codes:
+        return codes[folded]
     words = folded.split()
     # The longest place name inside a sentence: "I live in New York" -> US-NY.
-    for size in range(min(_LONGEST, len(words)), 0, -1):
+    for size in range(min(longest, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             phrase = " ".join(words[start : start + size])
-            if phrase in _NAMES and (size > 1 or len(phrase) > 2):
-                return _NAMES[phrase]
+            if phrase in names and (size > 1 or len(phrase) > 2):
+                return names[phrase]
     if len(folded) >= 4:
-        found = process.extractOne(folded, _NAME_LIST, scorer=fuzz.ratio, score_cutoff=85)
+        found = process.extractOne(folded, name_list, scorer=fuzz.ratio, score_cutoff=85)
         if found is not None:
-            return _NAMES[found[0]]
+            return names[found[0]]
     return None
 
 
@@ -170,10 +174,8 @@ def region_fit(recognition: list[str] | tuple[str, ...], region: str | None) -> 
 def region_name(code: str) -> str:
     """A readable name for a region code: "US-TX" -> "Texas", "CA" -> "Canada"."""
     country, _, sub = code.partition("-")
-    if country == "US" and sub in US_STATES:
-        return US_STATES[sub].title()
-    if country == "CA" and sub in CA_PROVINCES:
-        return CA_PROVINCES[sub].title()
+    if sub in _subdivisions().get(country, {}):
+        return _subdivisions()[country][sub]
     names = {"US": "the US", "CA": "Canada", "UK": "the UK", "INTL": "most countries"}
     if code in names:
         return names[code]

@@ -12,6 +12,20 @@ from catalog.schema import Credential
 from handlers.chat import PHONE_SCREEN, escape, shorten
 from handlers.choices import trade_name
 
+# Credential types as a worker reads them (the catalog keeps CTDL's class names).
+TYPE_LABELS = {
+    "Badge": N_("Badge"),
+    "DigitalBadge": N_("Digital badge"),
+    "OpenBadge": N_("Open badge"),
+    "Certificate": N_("Certificate"),
+    "CertificateOfCompletion": N_("Certificate of completion"),
+    "Certification": N_("Certification"),
+    "License": N_("License"),
+    "MicroCredential": N_("Micro-credential"),
+    "ApprenticeshipCertificate": N_("Apprenticeship certificate"),
+    "JourneymanCertificate": N_("Journeyman certificate"),
+    "MasterCertificate": N_("Master certificate"),
+}
 DELIVERY_LABELS = {
     "online": N_("online"),
     "in_person": N_("in person"),
@@ -112,7 +126,7 @@ def details(t: Translator, credential: Credential, catalog: Catalog) -> str:
     unknown = t("not confirmed")
     lines = [
         f"<b>{escape(credential.name)}</b>",
-        f"<i>{escape(credential.issuer)}</i> · {escape(credential.type)}",
+        f"<i>{escape(credential.issuer)}</i> · {escape(t(TYPE_LABELS[credential.type]))}",
         escape(shorten(credential.description, 200)),
         "",
         t("How: {delivery}", delivery=escape(delivery_text(t, credential))),

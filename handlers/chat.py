@@ -19,11 +19,14 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.callbacks import BadCallback, Callback, Flow, NotYours, pack, parse
 from bot.i18n import Translator, translator
+from bot.language_id import language_of
 from bot.runtime import ToolboxContext
-from bot.services.users import touch_user
+from bot.services.users import choose_language, touch_user
+from catalog import normalize_region
 
 log = logging.getLogger(__name__)
 
+LANGUAGE_CHECKED = "lang_checked"  # user_data: the first typed words were read for language
 PHONE_SCREEN = 600  # characters: one phone screen without scrolling
 # One inline button as (label, flow, action, arg); a keyboard is a list of rows of these.
 Button = tuple[str, Flow, str, str | int]
@@ -52,6 +55,8 @@ class Turn:
     context: ToolboxContext
     user_id: int
     t: Translator
+    # Said once, above the next message: "I'll write in Spanish; /language for English".
+    heads_up: str = ""
 
     @property
     def is_private(self) -> bool:
@@ -82,6 +87,8 @@ class Turn:
         edit: bool = True,
     ) -> Message | None:
         """Edit the pressed message when there is one (fewer messages on a small screen)."""
+        if self.heads_up:
+            text, self.heads_up = f"{self.heads_up}\n\n{text}", ""
         query = self.update.callback_query
         if edit and query is not None and query.message is not None:
             try:
@@ -135,7 +142,28 @@ async def begin_turn(update: Update, context: ToolboxContext) -> Turn:
             session, services.clock, user.id, user.first_name or "", user.language_code
         )
         language = row.language
-    return Turn(update, context, user.id, translator(language))
+        spoken = _first_words_language(update, context) if not row.language_chosen else None
+        switched = bool(spoken) and spoken != language
+        if spoken and switched:
+            # Kept like a choice in /language, so the phone's setting does not undo it.
+            language = await choose_language(session, services.clock, user.id, spoken)
+    turn = Turn(update, context, user.id, translator(language))
+    if switched:
+        turn.heads_up = turn.t("(I'll write in English. /language to change.)")
+    return turn
+
+
+def _first_words_language(update: Update, context: ToolboxContext) -> str | None:
+    """The language of the worker's first typed words (checked once, then never again)."""
+    message = update.message
+    if message is None or not message.text or message.text.startswith("/"):
+        return None
+    if context.user_data is None or context.user_data.get(LANGUAGE_CHECKED):
+        return None
+    if normalize_region(message.text) is not None:
+        return None  # "Florida", "Ontario": a place name says nothing of the language
+    context.user_data[LANGUAGE_CHECKED] = True
+    return language_of(message.text)
 
 
 async def private_only(turn: Turn, payload: str) -> bool:

@@ -31,22 +31,38 @@ EXPERIENCE = (
     ),
 )
 GOALS = (
-    ("first_job", N_("First job"), ("first job", "job", "trabajo", "primer trabajo", "empleo")),
-    ("license", N_("Get licensed"), ("license", "licensed", "licence", "licencia", "cert")),
+    (
+        "first_job",
+        N_("First job"),
+        ("first job", "primer trabajo", "primer empleo", "get a job", "find a job", "get hired",
+         "conseguir trabajo", "busco trabajo", "my first job", "empleo"),
+    ),
+    (
+        "license",
+        N_("Get licensed"),
+        ("license", "licensed", "licence", "licencia", "cert", "get my license", "licenciado"),
+    ),
     (
         "promotion",
         N_("Promotion or raise"),
-        ("promotion", "raise", "more money", "ascenso", "aumento", "promo"),
+        ("promotion", "raise", "more money", "ascenso", "aumento", "promo", "better pay",
+         "pays better", "better paying", "better paid", "pague mejor", "paguen mejor",
+         "mejor pagado", "mejor sueldo", "ganar mas", "mas dinero", "mas plata"),
     ),
-    ("switch_trade", N_("Switch trade"), ("switch", "change trade", "cambiar de oficio")),
+    (
+        "switch_trade",
+        N_("Switch trade"),
+        ("switch", "change trade", "cambiar de oficio", "new trade", "otro oficio"),
+    ),
     ("safety", N_("Safety compliance"), ("safety", "osha", "seguridad", "compliance")),
     ("renew", N_("Renew what I hold"), ("renew", "renewal", "renovar", "expire", "expiring")),
     (
         "own_business",
         N_("Start my own business"),
-        ("business", "own business", "contractor", "negocio", "mi propio negocio"),
+        ("business", "own business", "contractor", "negocio", "mi propio negocio", "my own shop",
+         "contratista"),
     ),
-)
+)  # fmt: skip
 HOURS = ((2, "1–2 h"), (5, "3–5 h"), (10, "6–10 h"), (15, "10+ h"))
 BUDGET = (
     (0, N_("Free only")),
@@ -103,7 +119,25 @@ def match_choice(
     return names[best[0]] if best else None
 
 
+def names_in(
+    folded: str, choices: Sequence[tuple[str, str, Iterable[str]]], t: Translator
+) -> list[str]:
+    """The keys of choices named word for word somewhere in `folded`, in order of mention."""
+    found: list[tuple[int, str]] = []
+    for key, label, synonyms in choices:
+        for name in {fold(n) for n in (label, t(label), *synonyms)}:
+            at = re.search(rf"\b{re.escape(name)}\b", folded) if name else None
+            if at:
+                found.append((at.start(), key))
+    return list(dict.fromkeys(key for _, key in sorted(found)))
+
+
 def match_goals(text: str, t: Translator) -> list[str]:
+    """Goals named in a sentence ("quiero un trabajo que pague mejor" → promotion); typos
+    are tried part by part only when no goal is named outright."""
+    named = names_in(fold(text), GOALS, t)
+    if named:
+        return named
     found: list[str] = []
     for part in re.split(r",|;|/|\+|\band\b|\by\b|&", fold(text)):
         key = match_choice(part, GOALS, t) if part.strip() else None

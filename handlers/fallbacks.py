@@ -6,12 +6,19 @@ they only see what no flow took.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
+from bot.intents import Intent, read_intent
 from bot.runtime import ToolboxContext
-from handlers.chat import begin_turn
+from bot.services import profiles
+from catalog import normalize_trade
+from handlers import onboarding, profile, recommend
+from handlers.chat import Turn, begin_turn, escape
 from handlers.find import QUERY_LIMIT, send_results
+from handlers.help import send_help
 
 
 async def edited(update: Update, context: ToolboxContext) -> None:
@@ -33,20 +40,135 @@ async def stray_button(update: Update, context: ToolboxContext) -> None:
 
 
 async def stray_text(update: Update, context: ToolboxContext) -> None:
-    """Text outside a flow: treat it as a search, else say what we can do."""
+    """Text outside a flow: first what the worker wants, and only then a search."""
     turn = await begin_turn(update, context)
     if not turn.is_private:
         return  # crew chatter in a group is not for us
     text = (update.effective_message.text or "")[:QUERY_LIMIT] if update.effective_message else ""
-    if any(ch.isalnum() for ch in text) and await send_results(turn, text):
-        return
+    catalog = context.services.catalog
+    is_trade = normalize_trade(text, catalog=catalog).trade is not None
+    intent = read_intent(text, is_trade=is_trade)
+    await ANSWERS[intent](turn, text)
+
+
+async def _greeting(turn: Turn, text: str) -> None:
+    name = escape(turn.update.effective_user.first_name if turn.update.effective_user else "")
+    if await _has_profile(turn):
+        line = turn.t(
+            "Hi {name}! /recommend shows your best three, /find searches, /help for the rest.",
+            name=name,
+        )
+    else:
+        line = turn.t(
+            "Hi {name}! I'm Toolbox. Send /start and a few taps find the credentials worth "
+            "your time.",
+            name=name,
+        )
+    await turn.say(line, edit=False)
+
+
+async def _thanks(turn: Turn, text: str) -> None:
+    await turn.say(turn.t("You're welcome! Good luck out there. 🛠"), edit=False)
+
+
+async def _log(turn: Turn, text: str) -> None:
+    await turn.say(
+        turn.t("To log study time, send /log with how long, like /log 1h or /log 30m."),
+        edit=False,
+    )
+
+
+async def _reminders(turn: Turn, text: str) -> None:
+    await turn.say(
+        turn.t("Your reminders are in /reminders: pause them there, or change when they come."),
+        edit=False,
+    )
+
+
+async def _export(turn: Turn, text: str) -> None:
     await turn.say(
         turn.t(
-            "I'm not sure what you mean. /start to set up your profile, "
-            "/recommend for ideas, /find to search, /help for everything."
+            "/export will send you a file with everything I store about you. It is not "
+            "ready yet; /privacy will say what is stored and why."
         ),
         edit=False,
     )
+
+
+async def _delete(turn: Turn, text: str) -> None:
+    await turn.say(
+        turn.t(
+            "/delete will erase everything I store about you. It is not ready yet; until "
+            "then, ask whoever runs this bot to delete your data."
+        ),
+        edit=False,
+    )
+
+
+async def _privacy(turn: Turn, text: str) -> None:
+    await turn.say(
+        turn.t(
+            "I store your profile answers, your plans and your reminders, only to advise "
+            "you. /privacy will explain it in full; it is not ready yet."
+        ),
+        edit=False,
+    )
+
+
+async def _profile(turn: Turn, text: str) -> None:
+    await profile.show(turn)
+
+
+async def _recommend(turn: Turn, text: str) -> None:
+    if await _has_profile(turn):
+        await recommend.show(turn)
+    else:
+        await turn.say(turn.t("Tell me a little about your work first: /start"), edit=False)
+
+
+async def _trade(turn: Turn, text: str) -> None:
+    """ "soy soldador", "im an hvac aprentice": keep every answer the sentence gives."""
+    note = await onboarding.keep_answers(turn, text)
+    follow = (
+        turn.t("Not right? /profile changes any answer.")
+        if await _has_profile(turn)
+        else turn.t("Send /start to finish your profile.")
+    )
+    await turn.say(f"{note}\n{follow}", edit=False)
+
+
+async def _search(turn: Turn, text: str) -> None:
+    if any(ch.isalnum() for ch in text) and await send_results(turn, text, strict=True):
+        return
+    await turn.say(
+        turn.t(
+            "I couldn't find a credential like that; try /find with its name. "
+            "/help shows what else I can do."
+        ),
+        edit=False,
+    )
+
+
+async def _has_profile(turn: Turn) -> bool:
+    async with turn.context.services.sessions() as session:
+        view = await profiles.load_profile(session, turn.user_id)
+    return view.completed
+
+
+ANSWERS: dict[Intent, Callable[[Turn, str], Awaitable[None]]] = {
+    Intent.GREETING: _greeting,
+    Intent.THANKS: _thanks,
+    Intent.HELP: lambda turn, text: send_help(turn),
+    Intent.LOG: _log,
+    Intent.REMINDERS: _reminders,
+    Intent.EXPORT: _export,
+    Intent.DELETE: _delete,
+    Intent.PRIVACY: _privacy,
+    Intent.PROFILE: _profile,
+    Intent.RECOMMEND: _recommend,
+    Intent.TRADE: _trade,
+    Intent.SEARCH: _search,
+}
 
 
 async def not_text(update: Update, context: ToolboxContext) -> None:

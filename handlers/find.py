@@ -15,6 +15,9 @@ from handlers.chat import Turn, begin_turn, escape, shorten
 QUERY_LIMIT = 200  # characters of a query we read; a 4,000-character paste is not a query
 FIND_RESULTS = 5
 INLINE_RESULTS = 10
+# Below this best score (0-100) free text did not name a credential or skill we know.
+STRONG_MATCH = 60.0
+QUOTES = "\"'“”‘’«»"
 
 
 async def find_command(update: Update, context: ToolboxContext) -> None:
@@ -27,11 +30,19 @@ async def find_command(update: Update, context: ToolboxContext) -> None:
     await send_results(turn, query)
 
 
-async def send_results(turn: Turn, query: str) -> bool:
-    """Reply with the best matches; False (and a kind word) when nothing matched."""
+async def send_results(turn: Turn, query: str, *, strict: bool = False) -> bool:
+    """Reply with the best matches; False (and a kind word) when nothing matched.
+
+    `strict` (free text that was not a command): weak matches count as nothing, and
+    nothing is said, so the caller can answer in its own words instead of listing
+    unrelated credentials.
+    """
     t = turn.t
     catalog = turn.context.services.catalog
+    query = query.strip().strip(QUOTES).strip()
     hits = search(query, limit=FIND_RESULTS, catalog=catalog)
+    if strict and (not hits or hits[0].score < STRONG_MATCH):
+        return False
     if not hits:
         await turn.say(
             t(

@@ -6,11 +6,14 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.runtime import ToolboxContext
-from handlers.chat import begin_turn, escape
+from handlers.chat import Turn, begin_turn, escape
 
 
 async def help_command(update: Update, context: ToolboxContext) -> None:
-    turn = await begin_turn(update, context)
+    await send_help(await begin_turn(update, context))
+
+
+async def send_help(turn: Turn) -> None:
     t = turn.t
     await turn.say(
         "\n".join(
@@ -26,7 +29,7 @@ async def help_command(update: Update, context: ToolboxContext) -> None:
                 "",
                 t(
                     "In any chat, type @{bot} and a word to share a credential.",
-                    bot=escape(context.bot.username),
+                    bot=escape(turn.context.bot.username),
                 ),
             ]
         ),

@@ -29,11 +29,13 @@ from bot.services import profiles
 from handlers import profile, questions, recommend
 from handlers.chat import Button, Turn, begin_turn, escape, private_only
 from handlers.question import Answer, Asking, Offer, Question, Value
+from handlers.understanding import understand
 
 FLOW = Flow.ONBOARDING
 BACK, SKIP, DONE = "_back", "_skip", "_done"
 EDITING = "ob_edit"  # user_data flag: answering one question from /profile
 STEP_KEY = "ob_step"  # user_data: the question on screen, for answers that carry no state
+PREFILLED = "ob_prefilled"  # user_data: questions a sentence already answered: not asked
 TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 NOT_TEXT = filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.COMMAND
 
@@ -94,27 +96,72 @@ async def _move(turn: Turn, question: Question, step: int, note: str = "") -> st
         turn.context.user_data.pop(STEP_KEY, None)
         await profile.show(turn, note=note)
         return ConversationHandler.END
-    index = questions.QUESTIONS.index(question) + step
-    if index >= len(questions.QUESTIONS):
+    asked = questions.QUESTIONS
+    prefilled = turn.context.user_data.get(PREFILLED, [])
+    index = asked.index(question) + step
+    while step > 0 and index < len(asked) and asked[index].name in prefilled:
+        index += 1
+    if index >= len(asked):
         return await finish(turn)
-    return await ask(turn, questions.QUESTIONS[max(index, 0)], note)
+    return await ask(turn, asked[max(index, 0)], note)
 
 
-async def _answer(turn: Turn, question: Question, value: Value) -> str | int:
-    """Store one answer (a pressed button, or typed text understood) and move on."""
+async def _answer(
+    turn: Turn, question: Question, value: Value, also: dict[Question, Value] | None = None
+) -> str | int:
+    """Store one answer (a pressed button, or typed text understood), and what else the
+    same sentence answered (`also`), in one transaction; then move on."""
     if value == BACK:
         return await _move(turn, question, -1)
     if value in (SKIP, DONE):
         return await _move(turn, question, +1)
     asking = await _asking(turn)
     services = turn.context.services
+    notes: list[str] = []
     async with services.sessions.begin() as session:
         saved = await question.save(Answer(session, services.clock, turn.user_id, value, asking))
+        for other, other_value in (also or {}).items() if saved else ():
+            answer = Answer(session, services.clock, turn.user_id, other_value, asking)
+            if (extra := await other.save(answer)) is not None:
+                notes.append(extra.note.removeprefix("✓ "))
+                turn.context.user_data.setdefault(PREFILLED, []).append(other.name)
     if saved is None:
         return await ask(turn, question, turn.t("That button is no longer valid."), edit=False)
+    note = " · ".join([saved.note, *notes]) if notes else saved.note
+    if notes:
+        note += "\n" + turn.t("Not right? /profile changes any answer.")
     if saved.stay:
-        return await ask(turn, question, saved.note)
-    return await _move(turn, question, +1, saved.note)
+        return await ask(turn, question, note)
+    return await _move(turn, question, +1, note)
+
+
+async def _also_answered(turn: Turn, question: Question, text: str) -> dict[Question, Value]:
+    """Other questions the typed sentence answers, that have no answer yet."""
+    if not question.sentences or turn.context.user_data.get(EDITING):
+        return {}
+    asking = await _asking(turn)
+    found = understand(text, asking)
+    return {
+        other: found[other.name]
+        for other in questions.QUESTIONS
+        if other is not question and other.name in found and not other.answered(asking.view)
+    }
+
+
+async def keep_answers(turn: Turn, text: str) -> str:
+    """Outside the conversation ("soy soldador"): store what the sentence answers, in one
+    transaction, and return the line that confirms it."""
+    asking = await _asking(turn)
+    found = understand(text, asking)
+    services = turn.context.services
+    notes: list[str] = []
+    async with services.sessions.begin() as session:
+        for question in questions.QUESTIONS:
+            if question.name in found:
+                answer = Answer(session, services.clock, turn.user_id, found[question.name], asking)
+                if (saved := await question.save(answer)) is not None:
+                    notes.append(saved.note.removeprefix("✓ "))
+    return "✓ " + " · ".join(notes) if notes else ""
 
 
 async def finish(turn: Turn) -> int:
@@ -122,6 +169,7 @@ async def finish(turn: Turn) -> int:
     async with services.sessions.begin() as session:
         await profiles.complete_profile(session, services.clock, turn.user_id)
     turn.context.user_data.pop(STEP_KEY, None)
+    turn.context.user_data.pop(PREFILLED, None)
     await turn.say(turn.t("All set! Here are three credentials worth your time:"))
     await recommend.show(turn)
     return ConversationHandler.END
@@ -150,10 +198,16 @@ async def text_typed(update: Update, context: ToolboxContext) -> str | int:
     reading = question.read(text, await _asking(turn))
     if isinstance(reading, Offer):
         return await _offer(turn, question, reading)
+    if reading is None and question.otherwise is not None:
+        # Kept in the worker's own words; that question is then answered already.
+        other = question.otherwise
+        if (kept := other.read(text, await _asking(turn))) is not None:
+            turn.context.user_data.setdefault(PREFILLED, []).append(other.name)
+            return await _answer(turn, other, kept)
     if reading is None:
         note = turn.t("Sorry, I didn't catch that. Tap a button, or try typing it another way.")
         return await ask(turn, question, note, edit=False)
-    return await _answer(turn, question, reading)
+    return await _answer(turn, question, reading, await _also_answered(turn, question, text))
 
 
 async def not_text(update: Update, context: ToolboxContext) -> str | None:
@@ -202,8 +256,11 @@ async def start(update: Update, context: ToolboxContext) -> str | int:
         "three.",
         name=name,
     )
-    # Picking up where the worker left off (after /cancel, or days later).
-    current = _on_screen(context)
+    # Picking up where the worker left off (after /cancel, or days later), or at the first
+    # question nothing answered yet ("soy soldador" before /start).
+    current = questions.named(context.user_data.get(STEP_KEY)) or next(
+        (q for q in questions.QUESTIONS if not q.answered(view)), questions.QUESTIONS[0]
+    )
     return await ask(turn, current, greeting, edit=False)
 
 
@@ -223,6 +280,7 @@ async def restart_chosen(update: Update, context: ToolboxContext) -> str | int |
         async with services.sessions.begin() as session:
             await profiles.reset_profile(session, services.clock, turn.user_id)
         context.user_data.pop(EDITING, None)
+        context.user_data.pop(PREFILLED, None)
         return await ask(turn, questions.QUESTIONS[0])
     if data.action == "keep":
         await recommend.show(turn, edit=True)

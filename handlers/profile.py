@@ -30,10 +30,14 @@ async def show(turn: Turn, note: str = "") -> None:
         f"• {escape(t(q.label))}: {escape(q.shows(view, asking))}" for q in questions.QUESTIONS
     ]
     lines.append(t("Timezone: {tz}", tz=escape(view.timezone or t("not set"))))
+    if view.dismissed:
+        lines.append(t("Not for me: {count} hidden", count=len(view.dismissed)))
     lines.append(t("Tap what you want to change."))
     buttons: list[Button] = [
         (t(q.label), Flow.ONBOARDING, "edit", q.name) for q in questions.QUESTIONS
     ]
+    if view.dismissed:
+        buttons.append((t("Hidden"), Flow.RECOMMEND, "hidden", ""))
     keyboard = turn.keyboard([buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)])
     await turn.say("\n".join(line for line in lines if line), keyboard, edit=False)
 

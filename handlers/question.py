@@ -80,6 +80,7 @@ class Question:
     """One question. `name` is its conversation state, callback action and /profile key."""
 
     name: str
+    field: str  # the ProfileView attribute that holds the answer
     label: str  # N_: its line in /profile
     ask: Callable[[Asking], str]  # the question, translated
     save: Callable[[Answer], Awaitable[Saved | None]]  # None: not a valid value (forged)
@@ -87,3 +88,11 @@ class Question:
     choices: Callable[[Asking], list[list[Choice]]] = no_choices
     read: Callable[[str, Asking], Value | Offer | None] = nothing_typed
     many: bool = False  # several answers: the question stays until Done
+    # Typed text this question cannot read answers that question instead (goals the
+    # worker words their own way are kept as their own words, not refused).
+    otherwise: Question | None = None
+    # A sentence typed here may answer other questions too ("im an hvac aprentice").
+    sentences: bool = False
+
+    def answered(self, view: ProfileView) -> bool:
+        return getattr(view, self.field) not in (None, "", ())

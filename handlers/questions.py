@@ -8,10 +8,13 @@ that stores the answer. `QUESTIONS` is the order; onboarding and /profile both r
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from bot.callbacks import credential_code, credential_from_code
 from bot.i18n import N_
 from bot.services import profiles
 from bot.services.profiles import ProfileView
+from bot.services.timezones import place_from_text
 from catalog import normalize_region, normalize_trade, suggest_credentials
 from catalog.schema import REGION
 from handlers.chat import escape, shorten
@@ -23,6 +26,7 @@ from handlers.choices import (
     HOURS,
     REGIONS,
     common_trades,
+    fold,
     label_for,
     match_choice,
     match_goals,
@@ -37,6 +41,15 @@ REMOVE = "-"  # prefix of a held credential's code on its "✖" button
 ABOUT_LIMIT = 300
 MAX_HOURS = 80  # a week has 168; more than 80 of study is a typo
 HELD_SHOWN = 6
+DONE = "_done"  # the question's Done button: what "none" typed at the holds question means
+# "I hold none", typed: the holds question is done.
+HOLD_NONE = frozenset(
+    {
+        "none", "nothing", "no", "nope", "not yet", "none yet", "i have none",
+        "i dont have any", "nada", "ninguna", "ninguno", "no tengo", "no tengo ninguna",
+        "no tengo ninguno", "no tengo nada", "todavia no", "aun no", "ningun",
+    }
+)  # fmt: skip
 
 
 def _in_pairs(choices: list[Choice]) -> list[list[Choice]]:
@@ -82,6 +95,8 @@ async def _save_trade(answer: Answer) -> Saved | None:
 
 TRADE = Question(
     name="trade",
+    field="trade",
+    sentences=True,
     label=N_("Trade"),
     ask=lambda a: a.t(
         "What's your trade? Tap one, or type it in your own words "
@@ -106,12 +121,45 @@ async def _save_experience(answer: Answer) -> Saved | None:
 
 EXPERIENCE_Q = Question(
     name="exp",
+    field="experience",
+    sentences=True,
     label=N_("Experience"),
     ask=lambda a: a.t("Where are you in your trade?"),
     choices=lambda a: [[(a.t(label), key)] for key, label, _ in EXPERIENCE],
     read=lambda text, a: match_choice(text, EXPERIENCE, a.t),
     save=_save_experience,
     shows=lambda view, a: label_for(EXPERIENCE, view.experience, a.t),
+)
+
+
+# ---------------------------------------------------------------- own words ---------
+
+
+def _read_about(text: str, asking: Asking) -> Value | None:
+    about = " ".join(text.split())[:ABOUT_LIMIT]
+    return about or None
+
+
+async def _save_about(answer: Answer) -> Saved | None:
+    about = " ".join(str(answer.value).split())[:ABOUT_LIMIT]
+    if not about:
+        return None
+    await _store(answer, about=about)
+    return Saved(_done(escape(shorten(about, 80))))
+
+
+ABOUT = Question(
+    name="about",
+    field="about",
+    label=N_("In your words"),
+    ask=lambda a: a.t(
+        "In your own words, what do you want to be able to do? "
+        'For example: "buy refrigerant", "work on solar", "run a crane". '
+        "Or tap Skip."
+    ),
+    read=_read_about,
+    save=_save_about,
+    shows=lambda view, a: shorten(view.about or a.t("not set"), 60),
 )
 
 
@@ -142,6 +190,7 @@ async def _save_goals(answer: Answer) -> Saved | None:
 
 GOALS_Q = Question(
     name="goals",
+    field="goals",
     label=N_("Goals"),
     ask=lambda a: a.t("What do you want next? Tap all that apply, then Done."),
     choices=lambda a: [
@@ -151,36 +200,8 @@ GOALS_Q = Question(
     save=_save_goals,
     shows=lambda view, a: _goal_labels(view.goals, a) or a.t("not set"),
     many=True,
-)
-
-
-# ---------------------------------------------------------------- own words ---------
-
-
-def _read_about(text: str, asking: Asking) -> Value | None:
-    about = " ".join(text.split())[:ABOUT_LIMIT]
-    return about or None
-
-
-async def _save_about(answer: Answer) -> Saved | None:
-    about = " ".join(str(answer.value).split())[:ABOUT_LIMIT]
-    if not about:
-        return None
-    await _store(answer, about=about)
-    return Saved(_done(escape(shorten(about, 80))))
-
-
-ABOUT = Question(
-    name="about",
-    label=N_("In your words"),
-    ask=lambda a: a.t(
-        "In your own words, what do you want to be able to do? "
-        'For example: "buy refrigerant", "work on solar", "run a crane". '
-        "Or tap Skip."
-    ),
-    read=_read_about,
-    save=_save_about,
-    shows=lambda view, a: shorten(view.about or a.t("not set"), 60),
+    otherwise=ABOUT,
+    sentences=True,
 )
 
 
@@ -213,8 +234,10 @@ def _holds_choices(asking: Asking) -> list[list[Choice]]:
     ]
 
 
-def _read_holds(text: str, asking: Asking) -> Offer:
+def _read_holds(text: str, asking: Asking) -> Value | Offer:
     t = asking.t
+    if fold(text) in HOLD_NONE:
+        return DONE
     hits = suggest_credentials(text[:200], limit=5, catalog=asking.catalog)
     if not hits:
         return Offer(t("I couldn't find that one. Try another name, or tap Done."))
@@ -251,6 +274,7 @@ def _holds_shown(view: ProfileView, asking: Asking) -> str:
 
 HOLDS = Question(
     name="holds",
+    field="holds",
     label=N_("You hold"),
     ask=_ask_holds,
     choices=_holds_choices,
@@ -279,6 +303,7 @@ async def _save_hours(answer: Answer) -> Saved | None:
 
 HOURS_Q = Question(
     name="hours",
+    field="weekly_hours",
     label=N_("Hours a week"),
     ask=lambda a: a.t("How many hours a week can you study?"),
     choices=lambda a: [[(label, str(value)) for value, label in HOURS]],
@@ -308,7 +333,7 @@ async def _save_budget(answer: Answer) -> Saved | None:
     if value != NO_LIMIT and not value.isdigit():
         return None
     budget = int(value)
-    await _store(answer, budget_usd=None if budget < 0 else budget)
+    await _store(answer, budget_usd=profiles.NO_LIMIT if budget < 0 else budget)
     return Saved(_done(t("No limit") if budget < 0 else t("Up to ${amount}", amount=f"{budget:,}")))
 
 
@@ -316,11 +341,14 @@ def _budget_shown(view: ProfileView, asking: Asking) -> str:
     t = asking.t
     if view.budget_usd is None:
         return t("not set")
+    if view.budget_usd == profiles.NO_LIMIT:
+        return t("No limit")
     return t("Free only") if view.budget_usd == 0 else f"${view.budget_usd:,}"
 
 
 BUDGET_Q = Question(
     name="budget",
+    field="budget_usd",
     label=N_("Budget"),
     ask=lambda a: a.t("How much can you spend on a credential?"),
     choices=lambda a: [
@@ -345,6 +373,7 @@ async def _save_delivery(answer: Answer) -> Saved | None:
 
 DELIVERY_Q = Question(
     name="deliv",
+    field="delivery",
     label=N_("Online or in person"),
     ask=lambda a: a.t("Online, in person, or either?"),
     choices=lambda a: [[(a.t(label), key) for key, label, _ in DELIVERY]],
@@ -357,23 +386,38 @@ DELIVERY_Q = Question(
 # ---------------------------------------------------------------- region ------------
 
 
+def _read_region(text: str, asking: Asking) -> Value | None:
+    """A state, province or country; or a town, which also gives the timezone."""
+    region = normalize_region(text)
+    if region is not None:
+        return region
+    place = place_from_text(text)
+    return (place.region, place.timezone, place.name) if place else None
+
+
 async def _save_region(answer: Answer) -> Saved | None:
-    region = str(answer.value)
-    if not REGION.match(region):
+    if isinstance(answer.value, tuple):  # a town, read from typed text
+        region, zone, town = answer.value
+    else:
+        region, zone, town = answer.value, None, None
+    if not REGION.match(region) or (zone is not None and zone not in available_timezones()):
         return None
-    await profiles.set_region(answer.session, answer.clock, answer.user_id, region)
-    return Saved(_done(escape(place_name(region, answer.t))))
+    await profiles.set_region(answer.session, answer.clock, answer.user_id, region, zone)
+    name = place_name(region, answer.t)
+    return Saved(_done(escape(f"{town}, {name}" if town else name)))
 
 
 REGION_Q = Question(
     name="region",
+    field="region",
+    sentences=True,
     label=N_("Region"),
     ask=lambda a: a.t(
         "Where do you work? Tap a country, or type your state or province "
         '("Texas", "Ontario") for local licenses.'
     ),
     choices=lambda a: [[(a.t(label), code) for code, label in REGIONS]],
-    read=lambda text, a: normalize_region(text),
+    read=_read_region,
     save=_save_region,
     shows=lambda view, a: place_name(view.region, a.t),
 )

@@ -17,11 +17,12 @@ from bot.runtime import ToolboxContext
 from bot.services import profiles
 from catalog import recommend
 from handlers.cards import card, details, reasons_text
-from handlers.chat import Turn, begin_turn, escape, private_only
+from handlers.chat import Button, Turn, begin_turn, escape, private_only
 
 FLOW = Flow.RECOMMEND
 PAGE = 3
 MAX_SHOWN = 60  # past this, no "More": better to refine the profile than scroll forever
+HIDDEN_SHOWN = 10
 SEEN = "rec_seen"  # user_data: credential ids shown since the last fresh page
 
 
@@ -57,11 +58,11 @@ async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
     for number, result in enumerate(results, start=len(seen) + 1):
         credential = result.credential
         code = credential_code(credential.id)
-        rows = [
+        rows: list[list[Button]] = [
             [(t("Details"), FLOW, "info", code), (t("Start a plan"), Flow.PLAN, "start", code)],
             [(t("Not for me"), FLOW, "no", code)],
         ]
-        if number == len(seen) + len(results) and number < MAX_SHOWN:
+        if number < MAX_SHOWN:
             rows[1].append((t("More like this"), FLOW, "more", ""))
         why = reasons_text(t, result.reasons, catalog) or result.why
         await turn.say(card(t, credential, why, number), turn.keyboard(rows), edit=edit)
@@ -91,25 +92,58 @@ async def card_pressed(update: Update, context: ToolboxContext) -> None:
         await turn.toast()
         await show(turn, more=True)
         return
+    if data.action == "hidden":
+        await turn.toast()
+        await show_hidden(turn)
+        return
     credential_id = credential_from_code(data.arg, frozenset(catalog.credentials))
-    if credential_id is None or data.action not in ("info", "no"):
+    if credential_id is None or data.action not in ("info", "no", "undo"):
         await turn.toast(t("That credential is no longer in the catalog."))
         return
     credential = catalog.credentials[credential_id]
+    code = credential_code(credential_id)
+    services = context.services
     if data.action == "no":
-        services = context.services
         async with services.sessions.begin() as session:
             await profiles.dismiss(session, services.clock, turn.user_id, credential_id)
         await turn.toast(t("Got it, I won't suggest it again."))
-        await turn.say(t("<s>{name}</s>\nI won't suggest it again.", name=escape(credential.name)))
+        undo = turn.keyboard([[(t("↩ Undo"), FLOW, "undo", code)]])
+        name = escape(credential.name)
+        await turn.say(t("<s>{name}</s>\nI won't suggest it again.", name=name), undo)
+        return
+    if data.action == "undo":
+        async with services.sessions.begin() as session:
+            await profiles.undismiss(session, turn.user_id, credential_id)
+        await turn.toast(t("Back on your list."))
+        name = escape(credential.name)
+        await turn.say(t("↩ <b>{name}</b> is back on your list.", name=name))
         return
     await turn.toast()
-    code = credential_code(credential_id)
     keyboard = turn.keyboard(
         [[(t("Start a plan"), Flow.PLAN, "start", code), (t("Not for me"), FLOW, "no", code)]],
         links=[(t("Issuer's page"), str(credential.source_url))],
     )
     await turn.say(details(t, credential, catalog), keyboard, edit=False)
+
+
+async def show_hidden(turn: Turn) -> None:
+    """What the worker said "Not for me" to, each with a button to bring it back."""
+    t = turn.t
+    catalog = turn.context.services.catalog
+    async with turn.context.services.sessions() as session:
+        view = await profiles.load_profile(session, turn.user_id)
+    hidden = [c for c in view.dismissed if c in catalog.credentials][:HIDDEN_SHOWN]
+    if not hidden:
+        await turn.say(t("Nothing is hidden: every credential can be suggested."), edit=False)
+        return
+    rows: list[list[Button]] = [
+        [("↩ " + catalog.credentials[c].name, FLOW, "undo", credential_code(c))] for c in hidden
+    ]
+    await turn.say(
+        t('You said "Not for me" to these. Tap one to see it suggested again.'),
+        turn.keyboard(rows),
+        edit=False,
+    )
 
 
 def handlers() -> list:  # type: ignore[type-arg]

@@ -30,6 +30,7 @@ async def _save_drives(answer: Answer) -> Saved | None:
 # A throwaway question, declared the way every real one is: nothing else changes.
 TRUCK = Question(
     name="truck",
+    field="about",
     label="Own truck",
     ask=lambda a: "Do you have your own truck?",
     choices=lambda a: [[(label, value) for value, label in DRIVES]],

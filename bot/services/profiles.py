@@ -13,6 +13,7 @@ from bot.db.models import DismissedCredential, EarnedCredential, Profile, User
 from bot.services.timezones import timezone_for_region
 from catalog import Profile as RankingProfile
 
+NO_LIMIT = -1  # budget_usd: the worker said any price is fine (None: not answered)
 EDITABLE = {
     "trade",
     "experience",
@@ -51,7 +52,7 @@ class ProfileView:
             goals=set(self.goals),
             about=self.about,
             weekly_hours=self.weekly_hours,
-            budget_usd=self.budget_usd,
+            budget_usd=None if self.budget_usd == NO_LIMIT else self.budget_usd,
             delivery=self.delivery or "any",
             region=self.region,
             holds=set(self.holds),
@@ -90,11 +91,14 @@ async def toggle_goal(session: AsyncSession, clock: Clock, user_id: int, goal: s
     return list(profile.goals)
 
 
-async def set_region(session: AsyncSession, clock: Clock, user_id: int, region: str) -> None:
-    """Where the worker works. A region with one clear timezone moves the worker's clock
-    too (they moved); a split one (the US as a whole) leaves it as it was."""
+async def set_region(
+    session: AsyncSession, clock: Clock, user_id: int, region: str, zone: str | None = None
+) -> None:
+    """Where the worker works. A town's zone (`zone`), or a region with one clear zone,
+    moves the worker's clock too (they moved); a split region (the US as a whole)
+    leaves it as it was."""
     await update_profile(session, clock, user_id, region=region)
-    zone = timezone_for_region(region)
+    zone = zone or timezone_for_region(region)
     if zone:
         await set_timezone(session, clock, user_id, zone)
 
@@ -184,3 +188,10 @@ async def dismiss(session: AsyncSession, clock: Clock, user_id: int, credential_
                 user_id=user_id, credential_id=credential_id, dismissed_at=clock.now()
             )
         )
+
+
+async def undismiss(session: AsyncSession, user_id: int, credential_id: str) -> None:
+    """Undo "Not for me": the credential may be suggested again."""
+    row = await session.get(DismissedCredential, (user_id, credential_id))
+    if row is not None:
+        await session.delete(row)
