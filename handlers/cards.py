@@ -12,6 +12,11 @@ from catalog.schema import Credential
 from handlers.chat import PHONE_SCREEN, escape, shorten
 from handlers.choices import trade_name
 
+# Three cards and their header fit in 1,200 characters: a phone screen and a half.
+NAME_CHARS = 90
+ISSUER_CHARS = 55
+DESCRIPTION_CHARS = 110
+WHY_CHARS = 110
 # Credential types as a worker reads them (the catalog keeps CTDL's class names).
 TYPE_LABELS = {
     "Badge": N_("Badge"),
@@ -98,6 +103,9 @@ def reasons_text(t: Translator, reasons: Iterable[Reason], catalog: Catalog) -> 
         )
 
     local = [localized(r) for r in reasons if r.code not in ON_THE_CARD]
+    # "Fits your trade" is true of nearly every card: say it only when nothing else is.
+    telling = [r for r in local if r.code != "trade_fit"]
+    local = telling or local
     return why_text(local, translate=t)
 
 
@@ -111,13 +119,13 @@ def card(t: Translator, credential: Credential, why: str, number: int | None = N
     ]
     head = f"{number}. " if number else ""
     lines = [
-        f"<b>{head}{escape(shorten(credential.name, 120))}</b>",
-        f"<i>{escape(shorten(credential.issuer, 90))}</i>",
+        f"<b>{head}{escape(shorten(credential.name, NAME_CHARS))}</b>",
+        f"<i>{escape(shorten(credential.issuer, ISSUER_CHARS))}</i>",
         escape(" · ".join(f for f in facts if f)),
-        escape(shorten(credential.description, 150)),
+        escape(shorten(credential.description, DESCRIPTION_CHARS)),
     ]
     if why:
-        lines.append("👉 " + escape(shorten(why, 200)))
+        lines.append("👉 " + escape(shorten(why, WHY_CHARS)))
     return "\n".join(lines)
 
 

@@ -128,3 +128,32 @@ async def test_recommend_before_onboarding_points_to_start(harness: Harness) -> 
     replies = await reply_to(worker, worker.send("/recommend"))
     assert "/start" in texts(replies)
     assert not labels(replies)
+
+
+def test_three_cards_and_their_header_fit_in_1200_characters() -> None:
+    """A phone screen and a half, in both languages, for every trade."""
+    from bot.i18n import translator
+    from catalog import Profile, recommend
+    from handlers.cards import card, reasons_text
+
+    longest = (0, "")
+    for language in ("en", "es"):
+        t = translator(language)
+        header = t("All set! Here are three credentials worth your time:")
+        for trade in CATALOG.trades:
+            for goal in ("first_job", "license", "safety"):
+                profile = Profile(trade=trade, experience="new", goals={goal}, region="US-TX")
+                shown = recommend(profile, limit=3, catalog=CATALOG)
+                total = len(header) + sum(
+                    len(card(t, r.credential, reasons_text(t, r.reasons, CATALOG), n))
+                    for n, r in enumerate(shown, 1)
+                )
+                longest = max(longest, (total, f"{language} {trade} {goal}"))
+    assert longest[0] < 1200, longest
+
+
+def test_every_credential_type_reads_as_words() -> None:
+    from catalog.schema import CredentialType
+    from handlers.cards import TYPE_LABELS
+
+    assert set(TYPE_LABELS) == set(CredentialType.__args__)  # type: ignore[attr-defined]
