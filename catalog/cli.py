@@ -96,6 +96,15 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("validate", help="check every data file, with line numbers")
     p.add_argument("--today", type=date.fromisoformat, help="date for last_reviewed checks")
+    p.add_argument(
+        "--provenance",
+        action="store_true",
+        help="also check that every number has a source page and no description states "
+        "a number its field leaves empty",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="--provenance, and every record has description_es"
+    )
     p.set_defaults(run=_validate)
 
     p = commands.add_parser("export", help="write the catalog as CSV or CTDL JSON-LD")
@@ -291,7 +300,12 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     today = args.today or date.today()
-    catalog, problems = check_catalog(args.data, today=today)
+    catalog, problems = check_catalog(
+        args.data,
+        today=today,
+        provenance=True if (args.provenance or args.strict) else None,
+        require_spanish=True if args.strict else None,
+    )
     for problem in problems:
         print(problem)
     if problems or catalog is None:
