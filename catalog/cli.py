@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from catalog.coverage import COLUMNS, coverage, coverage_by_trade, markdown_table, source_counts
 from catalog.exchange import ImportRefused, export_csv, export_ctdl, import_credentials
 from catalog.loader import DATA_DIR, CatalogError, check_catalog, default_catalog, load_catalog
 from catalog.model import Catalog
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("stats", help="what the catalog holds", epilog=EPILOG)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--markdown", action="store_true", help="only the coverage table, as Markdown")
     p.set_defaults(run=_stats)
 
     p = commands.add_parser("validate", help="check every data file, with line numbers")
@@ -265,6 +267,11 @@ def _stats(args: argparse.Namespace) -> int:
     records = catalog.records
     per_trade = {t: len(catalog.by_trade.get(t, ())) for t in catalog.trades}
     files = Counter(catalog.sources[c.id].path.name for c in records if c.id in catalog.sources)
+    total = coverage(records)
+    per_trade_coverage = coverage_by_trade(catalog)
+    if args.markdown:
+        print(markdown_table(total, per_trade_coverage))
+        return 0
     stats = {
         "credentials": len(records),
         "trades": len(catalog.trades),
@@ -275,6 +282,9 @@ def _stats(args: argparse.Namespace) -> int:
         "with_cost": sum(c.cost is not None for c in records),
         "with_hours": sum(c.hours is not None for c in records),
         "with_renewal": sum(c.renewal is not None for c in records),
+        "coverage": total.as_dict(),
+        **source_counts(records),
+        "coverage_per_trade": {t: cov.as_dict() for t, cov in per_trade_coverage.items()},
         "per_trade": dict(sorted(per_trade.items(), key=lambda kv: (-kv[1], kv[0]))),
         "trade_names": len(catalog.trade_names.entries),
         "attribution": ATTRIBUTION,
@@ -287,6 +297,20 @@ def _stats(args: argparse.Namespace) -> int:
         f"known cost: {stats['with_cost']}, known hours: {stats['with_hours']}, "
         f"known renewal: {stats['with_renewal']}"
     )
+    print(
+        "coverage (records with the field; sources = every stated fact sourced): "
+        + ", ".join(f"{c} {total.counts[c]}" for c in COLUMNS)
+    )
+    print(
+        f"facts stated: {stats['facts_stated']}, sourced: {stats['facts_sourced']} "
+        f"({stats['facts_third_party']} third-party); "
+        f"source_url a bare home page: {stats['source_url_home_page']}; "
+        f"records with a number only in prose: {stats['numbers_only_in_prose']}"
+    )
+    print("coverage per trade (records: " + ", ".join(COLUMNS) + "):")
+    for trade_id, cov in per_trade_coverage.items():
+        cells = " ".join(str(cov.counts[c]) for c in COLUMNS)
+        print(f"  {trade_id:<26} {cov.records:>3}: {cells}")
     print("types: " + ", ".join(f"{k} {v}" for k, v in stats["types"].items()))
     print("recognised in: " + ", ".join(f"{k} {v}" for k, v in stats["recognition"].items()))
     print("per trade: " + ", ".join(f"{k} {v}" for k, v in stats["per_trade"].items() if v))

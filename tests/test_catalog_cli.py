@@ -224,3 +224,40 @@ def test_global_data_option_reaches_every_command(tmp_path: Path) -> None:
     result = run_cli("--data", str(data), "search", "nate", "--json")
     assert result.returncode == 0, result.stderr
     assert [r["id"] for r in json.loads(result.stdout)] == ["nate-air-conditioning"]
+
+
+def test_stats_report_coverage_per_field_and_per_trade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_catalog_data import SOURCED
+
+    # One record states five sourced facts (one third-party); the other states none.
+    write(tmp_path, "hvac.yaml", SOURCED)
+    code, out, _ = run(capsys, "--data", str(tmp_path), "stats", "--json")
+    stats = json.loads(out)
+    assert code == 0
+    assert stats["coverage"] == {
+        "records": 2,
+        "hours": 1,
+        "cost": 1,
+        "exam": 1,
+        "renewal": 1,
+        "sources": 1,
+        "description_es": 2,
+    }
+    assert stats["coverage_per_trade"] == {"hvac": stats["coverage"]}
+    assert (stats["facts_stated"], stats["facts_sourced"], stats["facts_third_party"]) == (5, 5, 1)
+    assert stats["source_url_home_page"] == 0
+
+    # A bare home page is no source: the record is no longer fully sourced.
+    homepage = SOURCED.replace("/registry/renewals", "/").replace("/craft-training/", "")
+    write(tmp_path, "hvac.yaml", homepage)
+    _, out, _ = run(capsys, "--data", str(tmp_path), "stats", "--json")
+    stats = json.loads(out)
+    assert stats["coverage"]["sources"] == 0 and stats["facts_sourced"] == 4
+    assert stats["source_url_home_page"] == 1
+
+    _, out, _ = run(capsys, "--data", str(tmp_path), "stats", "--markdown")
+    assert out.splitlines()[2] == (
+        "| **all** | 2 | 1 (50 %) | 1 (50 %) | 1 (50 %) | 1 (50 %) | 0 (0 %) | 2 (100 %) |"
+    )
