@@ -8,8 +8,10 @@ Try::
     python -m catalog validate
     python -m catalog export --format ctdl > catalog.jsonld
 
-Exit status: 0 done, 1 the data is invalid or an import was refused, 2 bad usage (or a
-trade name that fits several trades: the candidates are printed).
+Exit status: 0 done, 1 the data is invalid or an import was refused, 2 bad usage (or no
+trade recognised). A trade name that fits several trades ("maintenance tech") is read
+from the worker's own words (--about) and goals, or the advice covers every candidate;
+a note on standard error says which reading was taken.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from catalog.recommend import EXPERIENCES, Profile, recommend
 from catalog.regions import normalize_region
 from catalog.schema import GOALS
 from catalog.search import hit_why, search
-from catalog.trades import TradeMatch, normalize_trade
+from catalog.trades import TradeMatch, TradeReading, normalize_trade, read_trade
 
 EPILOG = "Trade titles: " + ATTRIBUTION
 
@@ -188,23 +190,6 @@ def _trade(args: argparse.Namespace) -> int:
 
 def _recommend(args: argparse.Namespace) -> int:
     catalog = _load(args)
-    if args.trade in catalog.trades:
-        trade_id = args.trade
-    else:
-        match = normalize_trade(args.trade, catalog=catalog)
-        if match.trade is None:
-            candidates = _trade_json(match)["candidates"]
-            if args.json:
-                _print_json(
-                    {"error": "unknown_trade", "text": args.trade, "candidates": candidates}
-                )
-            else:
-                names = ", ".join(f"{c['name']} ({c['trade']})" for c in candidates)
-                print(
-                    f"Which trade is {args.trade!r}? {names or 'no close trade'}", file=sys.stderr
-                )
-            return 2
-        trade_id = match.trade.id
     goals = {g.strip() for g in args.goal.split(",") if g.strip()}
     unknown = goals - set(GOALS)
     if unknown:
@@ -213,6 +198,16 @@ def _recommend(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    reading = read_trade(args.trade, args.about, goals, catalog=catalog)
+    if not reading.trades:
+        if args.json:
+            _print_json({"error": "unknown_trade", "text": args.trade, "candidates": []})
+        else:
+            print(f"No trade recognised in {args.trade!r}.", file=sys.stderr)
+        return 2
+    if reading.ambiguous:
+        print(_reading_note(args.trade, reading, catalog), file=sys.stderr)
+    trade_id = reading.trades[0] if len(reading.trades) == 1 else args.trade
     holds = _ids(args.holds)
     missing = sorted(h for h in holds if h not in catalog.credentials)
     if missing:
@@ -260,6 +255,16 @@ def _recommend(args: argparse.Namespace) -> int:
         print(f"{n}. {r.name}  [{r.id}]")
         print(f"   {r.why}")
     return 0
+
+
+def _reading_note(text: str, reading: TradeReading, catalog: Catalog) -> str:
+    """Which reading of an ambiguous trade name the advice took, and why."""
+    names = " and ".join(f"{catalog.trades[t].name} ({t})" for t in reading.trades)
+    if reading.how == "own_words":
+        return f"note: reading {text!r} as {names}, from your words: {', '.join(reading.matched)}"
+    if reading.how == "goals":
+        return f"note: reading {text!r} as {names}, the trade with credentials for your goals"
+    return f"note: {text!r} may be {names}: suggestions cover each"
 
 
 def _stats(args: argparse.Namespace) -> int:

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from catalog.loader import default_catalog
-from catalog.matching import credential_fields
+from catalog.matching import MAX_SEARCH_TOKENS, credential_fields
 from catalog.model import Catalog
 from catalog.regions import region_code, region_fit, region_name
 from catalog.schema import GOALS, Credential
 from catalog.text import tokens
-from catalog.trades import normalize_trade
+from catalog.trades import read_trade
 
 Experience = Literal["new", "switching", "apprentice", "journeyman", "master"]
 EXPERIENCES: tuple[str, ...] = Experience.__args__  # type: ignore[attr-defined]
@@ -41,6 +41,22 @@ GOAL_MORE = 5.0
 GOAL_NONE = -10.0
 LICENSE_TYPE = 8.0
 ABOUT = 35.0
+# The worker's own words name this credential's field or task ("wind turbines"): it leads,
+# ahead of generic matches for the trade and goal (trade + goal + license < FOCUS). In
+# focus: an ``about`` score (0..1) of at least FOCUS_FLOOR and FOCUS_SHARE of the best;
+# the points fall with the square of that share, so the closest match to the words
+# ("backflow tester" for "backflow testing") leads the near ones ("backflow repairer").
+FOCUS = 100.0
+FOCUS_FLOOR = 0.3
+FOCUS_SHARE = 0.5
+# Shares this close to the best count as the best: wording differences between the levels
+# of one ladder must not outweigh the level that fits the worker.
+FOCUS_FULL = 0.85
+MAX_FOCUS = 60
+# A licence of the worker's own state for their trade, when the goal is a licence.
+STATE_LICENCE = 6.0
+# The top this many are different steps: never a credential and one it contains.
+DISTINCT_TOP = 3
 NEXT_STEP = 25.0
 PREREQUISITE_HELD = 20.0
 BUILDS_ON = 15.0
@@ -136,6 +152,11 @@ REASON_TEXTS: dict[str, str] = {
     "goal_own_business": N_("Useful to run your own business"),
     "is_license": N_("A license issued by {issuer}"),
     "about_match": N_("Matches what you want: {terms}"),
+    "includes_match": N_("Includes {part}, which matches what you want"),
+    "state_licence": N_("The {region_name} license for your trade"),
+    "local_licence": N_(
+        "In {region_name} cities or counties license this trade: how to find yours"
+    ),
     "next_step_after": N_("Next step after your {held}"),
     "first_step_to": N_("First step toward {target}"),
     "prerequisite_held": N_("You already hold the prerequisite {held}"),
@@ -187,19 +208,33 @@ def recommend(
 ) -> list[Recommendation]:
     """The best credentials for ``profile``, ``offset`` first skipped (for "show more")."""
     catalog = catalog or default_catalog()
-    trade_id = _trade_id(profile.trade, catalog)
-    region = region_code(profile.region)
     goals = {g for g in profile.goals if g in GOALS}
+    reading = read_trade(profile.trade, profile.about, goals, catalog=catalog)
+    trade_ids = reading.trades
+    region = region_code(profile.region)
     holds = {h for h in profile.holds if h in catalog.credentials}
     excluded = holds | set(profile.dismissed)
     records = catalog.records
     position = catalog.position
 
+    about_words = _about_words(profile.about, trade_ids, catalog)
     about_scores: dict[int, float] = {}
-    if profile.about and profile.about.strip():
-        raw, possible = catalog.index.word_scores(profile.about, prefix_last=False)
+    focus: dict[int, float] = {}
+    if about_words:
+        raw, possible = catalog.index.word_scores(" ".join(about_words), prefix_last=False)
         if possible > 0:
             about_scores = {i: min(v / possible, 1.0) for i, v in raw.items()}
+            focus = _focus(raw, possible)
+    # A credential that includes the one the words name ("608 Universal" for "chillers",
+    # which name Type III) is in focus as much: the worker gets the whole, not the part.
+    focus_via: dict[int, str] = {}
+    for i, share in sorted(focus.items(), key=lambda item: -item[1]):
+        for bigger in records[i].part_of:
+            j = position.get(bigger)
+            if j is not None and share > focus.get(j, 0.0):
+                focus[j] = share
+                focus_via[j] = records[i].name
+                about_scores[j] = max(about_scores.get(j, 0.0), about_scores.get(i, 0.0))
 
     # Credentials one step on from what the worker holds, and the ones a held credential
     # already includes ("Type I" when the worker holds "Universal": no news).
@@ -220,7 +255,7 @@ def recommend(
         covered.update(catalog.parts_of.get(held_id, ()))
 
     candidates: set[int] = set()
-    if trade_id is not None:
+    for trade_id in trade_ids:
         candidates.update(catalog.by_trade.get(trade_id, ()))
     candidates.update(about_scores)
     candidates.update(next_after)
@@ -231,26 +266,32 @@ def recommend(
     if not candidates:
         candidates = set(range(len(records)))
 
+    context = _Context(
+        profile=profile,
+        trade_ids=trade_ids,
+        goals=goals,
+        region=region,
+        catalog=catalog,
+    )
+
     def scored_one(i: int) -> tuple[int, float, list[Reason]] | None:
         credential = records[i]
-        if credential.id in excluded:
+        if credential.id in excluded or not _may_offer(credential, context):
             return None
         fit = region_fit(credential.recognition, region)
         if fit == "no":
             return None
         score, tier, reasons = _score(
             credential,
-            profile,
-            trade_id=trade_id,
-            goals=goals,
-            region=region,
+            context,
             where=fit,
             about=about_scores.get(i, 0.0),
+            focus=focus.get(i, 0.0),
+            focus_via=focus_via.get(i),
             next_after=next_after.get(i),
             prerequisite=prerequisite_of.get(i),
             builds_on=builds_on.get(i),
             covered=i in covered,
-            catalog=catalog,
         )
         return tier, score, reasons
 
@@ -258,11 +299,12 @@ def recommend(
         candidates = _shortlist(
             candidates,
             catalog,
-            trade_id=trade_id,
+            trade_ids=trade_ids,
             goals=goals,
             experience=profile.experience,
             about=about_scores,
-            boosted=next_after.keys() | prerequisite_of.keys() | builds_on.keys(),
+            focus=focus,
+            boosted=next_after.keys() | prerequisite_of.keys() | builds_on.keys() | focus.keys(),
             size=max(SHORTLIST, 4 * (max(offset, 0) + max(limit, 0))),
         )
 
@@ -274,13 +316,164 @@ def recommend(
     _pull_up_lower_rungs(scored, scored_one, holds, catalog)
 
     ranked = sorted(scored.items(), key=lambda item: (item[1][0], -item[1][1], records[item[0]].id))
+    order = [i for i, _ in ranked]
+    if "license" in goals and region is not None and trade_ids:
+        order = _own_state_licence_first(order, scored, context)
+    if len(trade_ids) > 1:
+        order = _cover_trades(order, trade_ids, records)
+    order = _distinct_top(order, records)
     start = max(offset, 0)
     out: list[Recommendation] = []
-    for i, (_, score, reasons) in ranked[start : start + max(limit, 0)]:
+    for i in order[start : start + max(limit, 0)]:
         credential = records[i]
-        reasons = _with_about_terms(reasons, credential, profile.about, catalog)
+        _, score, reasons = scored[i]
+        reasons = _with_about_terms(reasons, credential, about_words, catalog)
         out.append(Recommendation(credential, round(score, 1), reasons, why_text(reasons)))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every credential is scored against: the worker, read once per call."""
+
+    profile: Profile
+    trade_ids: tuple[str, ...]
+    goals: set[str]
+    region: str | None
+    catalog: Catalog
+
+
+def is_licence(credential: Credential) -> bool:
+    """A licence or a state registration: what a regulator requires to do the work.
+
+    Type ``License``, a record about local licensing, or a credential that counts toward a
+    license and is recognised only in states or provinces (a Texas ACR registration).
+    """
+    if credential.type == "License" or credential.local_licence:
+        return True
+    return "license" in credential.goals and all("-" in r for r in credential.recognition)
+
+
+def _on_trade(credential: Credential, trade_ids: tuple[str, ...]) -> bool:
+    return not trade_ids or any(t in credential.trades for t in trade_ids)
+
+
+def _may_offer(credential: Credential, context: _Context) -> bool:
+    """Hard rules: never another trade's licence; a firm's certification only to a worker
+    who runs (or wants) their own business."""
+    if credential.holder == "firm" and "own_business" not in context.goals:
+        return False
+    return _on_trade(credential, context.trade_ids) or not is_licence(credential)
+
+
+def _is_own_state_licence(credential: Credential, context: _Context) -> bool:
+    region = context.region
+    return (
+        region is not None
+        and "-" in region
+        and region in credential.recognition
+        and is_licence(credential)
+        and bool(context.trade_ids)
+        and _on_trade(credential, context.trade_ids)
+    )
+
+
+def _own_state_licence_first(
+    order: list[int], scored: dict[int, tuple[int, float, list[Reason]]], context: _Context
+) -> list[int]:
+    """When the goal is a licence, the best-ranked licence of the worker's state for their
+    trade comes first (the rung their experience fits best, by the ranking itself)."""
+    catalog = context.catalog
+    records = catalog.records
+    for i in order:
+        if scored[i][0] != scored[order[0]][0]:
+            return order  # never lift a credential over a better tier
+        if _is_own_state_licence(records[i], context):
+            break
+    else:
+        return order
+    # Not a rung the worker cannot take yet: its own licence prerequisite, if unheld, first.
+    held = context.profile.holds
+    seen = {i}
+    while True:
+        before = [
+            catalog.position[p]
+            for p in records[i].prerequisites
+            if p in catalog.position and p not in held and catalog.position[p] in scored
+        ]
+        before = [j for j in before if j not in seen and _is_own_state_licence(records[j], context)]
+        if not before:
+            break
+        i = before[0]
+        seen.add(i)
+    return [i, *(j for j in order if j != i)]
+
+
+def _cover_trades(
+    order: list[int], trade_ids: tuple[str, ...], records: list[Credential]
+) -> list[int]:
+    """A trade name read as several trades ("maintenance tech"): the top holds the best
+    credential of each reading (up to DISTINCT_TOP of them), in ranking order."""
+    picked: list[int] = []
+    for trade_id in trade_ids[:DISTINCT_TOP]:
+        best = next(
+            (i for i in order if i not in picked and records[i].trades[0] == trade_id),
+            None,
+        ) or next((i for i in order if i not in picked and trade_id in records[i].trades), None)
+        if best is not None:
+            picked.append(best)
+    rank = {i: k for k, i in enumerate(order)}
+    first = sorted(picked, key=rank.__getitem__)
+    chosen = set(first)
+    return first + [i for i in order if i not in chosen]
+
+
+def _distinct_top(order: list[int], records: list[Credential]) -> list[int]:
+    """The first DISTINCT_TOP are different steps: a credential and one it contains
+    (``part_of``, "608 Type II" in "608 Universal") never share them; the one ranked lower
+    moves just below."""
+    top: list[int] = []
+    moved: list[int] = []
+    k = 0
+    while k < len(order) and len(top) < DISTINCT_TOP:
+        i = order[k]
+        k += 1
+        credential = records[i]
+        if any(
+            records[j].id in credential.part_of or credential.id in records[j].part_of for j in top
+        ):
+            moved.append(i)
+        else:
+            top.append(i)
+    return top + moved + order[k:]
+
+
+def _about_words(about: str, trade_ids: tuple[str, ...], catalog: Catalog) -> list[str]:
+    """The worker's own words, without the ones that only name their trade: "I'm an
+    electrician and want wind turbines" is about wind turbines."""
+    if not about or not about.strip():
+        return []
+    trade_words: set[str] = set()
+    for trade_id in trade_ids:
+        trade = catalog.trades[trade_id]
+        for name in (trade.name, trade.id.replace("_", " "), trade.es or ""):
+            trade_words.update(tokens(name))
+    return [w for w in tokens(about, limit=MAX_SEARCH_TOKENS) if w not in trade_words]
+
+
+def _focus(raw: dict[int, float], possible: float) -> dict[int, float]:
+    """The credentials the worker's words name (close to the best match, and good), with
+    their share of the best match's score.
+
+    Shares come from the raw word scores: a typed word may match a rarer form of itself
+    ("testing" -> "tester") and score above ``possible``, where capped scores would tie.
+    """
+    if not raw:
+        return {}
+    best = max(raw.values())
+    cut = max(FOCUS_FLOOR * possible, FOCUS_SHARE * best)
+    strong = [(v, i) for i, v in raw.items() if v >= cut]
+    return {i: min(1.0, v / best / FOCUS_FULL) for v, i in heapq.nlargest(MAX_FOCUS, strong)}
 
 
 LEVEL_ORDER = {"entry": 0, "intermediate": 1, "advanced": 2}
@@ -335,10 +528,11 @@ def _shortlist(
     candidates: set[int],
     catalog: Catalog,
     *,
-    trade_id: str | None,
+    trade_ids: tuple[str, ...],
     goals: set[str],
     experience: str | None,
     about: dict[int, float],
+    focus: dict[int, float],
     boosted: set[int],
     size: int,
 ) -> set[int]:
@@ -349,8 +543,11 @@ def _shortlist(
     def first_pass(i: int) -> float:
         f = facts[i]
         points = f.static + level_fit.get(f.level, 0.0) + ABOUT * about.get(i, 0.0)
-        if trade_id is not None and trade_id in f.trades:
-            points += TRADE_PRIMARY if f.trades[0] == trade_id else TRADE_LISTED
+        points += FOCUS * focus.get(i, 0.0) ** 2
+        if f.trades[0] in trade_ids:
+            points += TRADE_PRIMARY
+        elif any(t in f.trades for t in trade_ids):
+            points += TRADE_LISTED
         shared = len(f.goals & goals)
         if shared:
             points += GOAL_FIRST + GOAL_MORE * (shared - 1)
@@ -379,7 +576,9 @@ def _pull_up_lower_rungs(
     """
     records = catalog.records
     position = catalog.position
-    for i, (tier, score, _) in sorted(scored.items(), key=lambda item: -item[1][1]):
+    for i in sorted(scored, key=lambda k: -scored[k][1]):
+        # Current scores: a rung pulled up may pull up the rung below it in turn.
+        tier, score, _ = scored[i]
         higher = records[i]
         for j in catalog.leading_to.get(higher.id, ()):
             lower = records[j]
@@ -404,53 +603,63 @@ def _same_ladder(lower: Credential, higher: Credential) -> bool:
     )
 
 
-def _trade_id(trade: str | None, catalog: Catalog) -> str | None:
-    if not trade:
-        return None
-    if trade in catalog.trades:
-        return trade
-    match = normalize_trade(trade, catalog=catalog)
-    return match.trade.id if match.trade else None
-
-
 def _score(
     credential: Credential,
-    profile: Profile,
+    context: _Context,
     *,
-    trade_id: str | None,
-    goals: set[str],
-    region: str | None,
     where: str,
     about: float,
+    focus: float,
+    focus_via: str | None,
     next_after: str | None,
     prerequisite: str | None,
     builds_on: str | None,
     covered: bool,
-    catalog: Catalog,
 ) -> tuple[float, int, list[Reason]]:
     """Points, tier (0 fits every hard preference, 1 breaks one) and reasons."""
+    profile, catalog = context.profile, context.catalog
+    trade_ids, goals, region = context.trade_ids, context.goals, context.region
     score = 0.0
     tier = 0
     fit: list[Reason] = []  # why it fits the worker: shown first
     practical: list[Reason] = []  # how to take it: shown after
 
-    if trade_id is not None and trade_id in credential.trades:
-        score += TRADE_PRIMARY if credential.trades[0] == trade_id else TRADE_LISTED
-        fit.append(Reason("trade_fit", {"trade": catalog.trades[trade_id].name}))
+    fitting = [t for t in trade_ids if t in credential.trades]
+    if fitting:
+        primary = credential.trades[0] in trade_ids
+        score += TRADE_PRIMARY if primary else TRADE_LISTED
+        shown = credential.trades[0] if primary else fitting[0]
+        fit.append(Reason("trade_fit", {"trade": catalog.trades[shown].name}))
+    on_trade = bool(fitting) or not trade_ids
 
     shared_goals = [g for g in GOALS if g in goals and g in credential.goals]
     if shared_goals:
         score += GOAL_FIRST + GOAL_MORE * (len(shared_goals) - 1)
-        fit.extend(Reason(f"goal_{g}") for g in shared_goals)
+        # Another trade's credential may be worth a look, but it does not serve the
+        # worker's goal ("counts toward a license" for an electrician's licence would
+        # mislead an HVAC apprentice).
+        if on_trade:
+            fit.extend(Reason(f"goal_{g}") for g in shared_goals)
     elif goals:
         score += GOAL_NONE
-    if "license" in goals and credential.type == "License":
+    if "license" in goals and credential.type == "License" and on_trade:
         score += LICENSE_TYPE
+    own_state = region is not None and _is_own_state_licence(credential, context)
+    if own_state and "license" in goals and region is not None:
+        score += STATE_LICENCE
+        code = "local_licence" if credential.local_licence else "state_licence"
+        fit.insert(0, Reason(code, {"region": region, "region_name": region_name(region)}))
 
-    if about > 0:
-        score += ABOUT * about
-        if about >= 0.3:
-            fit.append(Reason("about_match", {"terms": ""}))
+    if focus_via is not None:
+        score += FOCUS * focus**2
+        fit.insert(0, Reason("includes_match", {"part": focus_via}))
+    elif focus:
+        # What the worker asked for is the first reason given.
+        score += FOCUS * focus**2
+        fit.insert(0, Reason("about_match", {"terms": ""}))
+    elif about >= 0.3:
+        fit.append(Reason("about_match", {"terms": ""}))
+    score += ABOUT * about
     if next_after:
         score += NEXT_STEP
         fit.insert(0, Reason("next_step_after", {"held": next_after}))
@@ -465,7 +674,10 @@ def _score(
 
     if where == "local" and region:
         score += REGION_LOCAL
-        fit.append(Reason("region_local", {"region": region, "region_name": region_name(region)}))
+        if not (own_state and "license" in goals):  # the licence reason already says where
+            fit.append(
+                Reason("region_local", {"region": region, "region_name": region_name(region)})
+            )
     elif where == "unknown":
         score += REGION_UNSURE
         practical.append(Reason("region_check", {"regions": ", ".join(credential.recognition)}))
@@ -533,7 +745,7 @@ def _score(
         elif renewal.months:
             practical.append(Reason("renews_months", {"months": renewal.months}))
 
-    if not fit and trade_id is not None and credential.trades:
+    if not fit and trade_ids and credential.trades:
         other = catalog.trades.get(credential.trades[0])
         if other is not None:
             fit.append(Reason("trade_near", {"trade": other.name}))
@@ -541,7 +753,7 @@ def _score(
 
 
 def _with_about_terms(
-    reasons: list[Reason], credential: Credential, about: str, catalog: Catalog
+    reasons: list[Reason], credential: Credential, about: list[str], catalog: Catalog
 ) -> list[Reason]:
     """Fill ``about_match`` with the worker's own words that the credential mentions."""
     if not any(r.code == "about_match" for r in reasons):
@@ -552,9 +764,7 @@ def _with_about_terms(
         for text in texts:
             words.update(tokens(text))
     vocabulary = catalog.index.vocabulary
-    terms = [
-        q for q in tokens(about) if q in words or any(w in words for w, _ in vocabulary.expand(q))
-    ][:3]
+    terms = [q for q in about if q in words or any(w in words for w, _ in vocabulary.expand(q))][:3]
     out: list[Reason] = []
     for reason in reasons:
         if reason.code == "about_match":

@@ -83,12 +83,52 @@ def test_recommend_json_carries_reasons_for_translation(capsys: pytest.CaptureFi
         assert result["id"] != "osha-10-construction"
 
 
-def test_recommend_asks_when_the_trade_is_ambiguous(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "recommend", "--trade", "mechanic", "--goal", "first_job", "--json")
+def test_an_ambiguous_trade_is_read_from_the_workers_own_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ("recommend", "--trade", "maintenance tech", "--goal", "promotion", "--json")
+    code, out, err = run(capsys, *args, "--about", "chillers and boilers in an office building")
+    results = json.loads(out)
+    assert code == 0 and len(results) == 3
+    assert all({"id", "name", "issuer", "score", "why"} <= set(r) for r in results)
+    assert err.strip() == (
+        "note: reading 'maintenance tech' as Building maintenance technician "
+        "(facilities_maintenance), from your words: chillers, boilers, building"
+    )
+    assert all("(Building maintenance technician)" in r["why"] for r in results)
+
+    code, out, err = run(capsys, *args, "--about", "conveyors and PLCs in a factory")
+    assert code == 0
+    assert "as Industrial maintenance mechanic (industrial_maintenance)" in err
+    assert all("(Industrial maintenance mechanic)" in r["why"] for r in json.loads(out))
+
+
+def test_an_ambiguous_trade_without_words_gets_advice_across_its_readings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(
+        capsys, "recommend", "--trade", "maintenance tech", "--goal", "promotion", "--json"
+    )
+    results = json.loads(out)
+    assert code == 0 and len(results) == 3
+    assert err.strip() == (
+        "note: 'maintenance tech' may be Building maintenance technician "
+        "(facilities_maintenance) and Industrial maintenance mechanic "
+        "(industrial_maintenance): suggestions cover each"
+    )
+    whys = " ".join(r["why"] for r in results)
+    assert "(Building maintenance technician)" in whys
+    assert "(Industrial maintenance mechanic)" in whys
+
+
+def test_recommend_refuses_only_a_trade_it_cannot_read(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(
+        capsys, "recommend", "--trade", "xqzzy vvkk", "--goal", "first_job", "--json"
+    )
     assert code == 2
-    answer = json.loads(out)
-    assert answer["error"] == "unknown_trade"
-    assert "auto_technician" in [c["trade"] for c in answer["candidates"]]
+    assert json.loads(out) == {"error": "unknown_trade", "text": "xqzzy vvkk", "candidates": []}
 
 
 def test_recommend_rejects_unknown_goals(capsys: pytest.CaptureFixture[str]) -> None:
