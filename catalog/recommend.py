@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from catalog.loader import default_catalog
-from catalog.matching import MAX_SEARCH_TOKENS, credential_fields
+from catalog.matching import MAX_SEARCH_TOKENS, credential_fields, trade_names
 from catalog.model import Catalog
 from catalog.regions import region_code, region_fit, region_name
 from catalog.schema import GOALS, Credential
@@ -52,11 +52,16 @@ FOCUS_SHARE = 0.5
 # Shares this close to the best count as the best: wording differences between the levels
 # of one ladder must not outweigh the level that fits the worker.
 FOCUS_FULL = 0.85
+# Another trade's credential leads only when it covers most of what the worker wrote
+# ("wind turbines"), not one word of several ("tower" of "chillers in an office tower").
+OFF_TRADE_FOCUS_FLOOR = 0.38
 MAX_FOCUS = 60
 # A licence of the worker's own state for their trade, when the goal is a licence.
 STATE_LICENCE = 6.0
 # The top this many are different steps: never a credential and one it contains.
 DISTINCT_TOP = 3
+# How far down the ranking a reading of an ambiguous trade name looks for its own credential.
+COVER_WINDOW = 20
 NEXT_STEP = 25.0
 PREREQUISITE_HELD = 20.0
 BUILDS_ON = 15.0
@@ -224,14 +229,23 @@ def recommend(
         raw, possible = catalog.index.word_scores(" ".join(about_words), prefix_last=False)
         if possible > 0:
             about_scores = {i: min(v / possible, 1.0) for i, v in raw.items()}
-            focus = _focus(raw, possible)
+            focus = {
+                i: share
+                for i, share in _focus(raw, possible).items()
+                if about_scores[i] >= OFF_TRADE_FOCUS_FLOOR or _on_trade(records[i], trade_ids)
+            }
     # A credential that includes the one the words name ("608 Universal" for "chillers",
-    # which name Type III) is in focus as much: the worker gets the whole, not the part.
+    # which name Type III), at the same level, is in focus as much: the worker gets the
+    # whole, not the part.
     focus_via: dict[int, str] = {}
     for i, share in sorted(focus.items(), key=lambda item: -item[1]):
-        for bigger in records[i].part_of:
+        part = records[i]
+        for bigger in part.part_of:
             j = position.get(bigger)
-            if j is not None and share > focus.get(j, 0.0):
+            # Only a whole no harder than the part: not "ASE Master" for "transmissions".
+            if j is None or LEVEL_ORDER[records[j].level] > LEVEL_ORDER[part.level]:
+                continue
+            if share > focus.get(j, 0.0):
                 focus[j] = share
                 focus_via[j] = records[i].name
                 about_scores[j] = max(about_scores.get(j, 0.0), about_scores.get(i, 0.0))
@@ -412,15 +426,22 @@ def _own_state_licence_first(
 def _cover_trades(
     order: list[int], trade_ids: tuple[str, ...], records: list[Credential]
 ) -> list[int]:
-    """A trade name read as several trades ("maintenance tech"): the top holds the best
-    credential of each reading (up to DISTINCT_TOP of them), in ranking order."""
-    picked: list[int] = []
-    for trade_id in trade_ids[:DISTINCT_TOP]:
-        best = next(
-            (i for i in order if i not in picked and records[i].trades[0] == trade_id),
-            None,
-        ) or next((i for i in order if i not in picked and trade_id in records[i].trades), None)
-        if best is not None:
+    """A trade name read as several trades ("maintenance tech"): the best credential keeps
+    first place, and each reading it does not fit gets its best credential of its own
+    (main trade that reading, within the first COVER_WINDOW) next, up to DISTINCT_TOP."""
+    if not order:
+        return order
+    picked = [order[0]]
+    window = order[:COVER_WINDOW]
+    for trade_id in trade_ids:
+        if len(picked) >= DISTINCT_TOP:
+            break
+        if any(trade_id in records[i].trades for i in picked):
+            continue
+        best = next((i for i in window if records[i].trades[0] == trade_id), None)
+        if best is None:
+            best = next((i for i in order if trade_id in records[i].trades), None)
+        if best is not None and best not in picked:
             picked.append(best)
     rank = {i: k for k, i in enumerate(order)}
     first = sorted(picked, key=rank.__getitem__)
@@ -449,16 +470,20 @@ def _distinct_top(order: list[int], records: list[Credential]) -> list[int]:
 
 
 def _about_words(about: str, trade_ids: tuple[str, ...], catalog: Catalog) -> list[str]:
-    """The worker's own words, without the ones that only name their trade: "I'm an
-    electrician and want wind turbines" is about wind turbines."""
+    """The worker's own words, without a name of their trade written out in full: "I'm an
+    electrician and want wind turbines" is about wind turbines, while the "crane" of
+    "tower crane" stays (it is not the whole of a name of the crane operator's trade)."""
     if not about or not about.strip():
         return []
-    trade_words: set[str] = set()
+    words = tokens(about, limit=MAX_SEARCH_TOKENS)
+    present = set(words)
+    named: set[str] = set()
     for trade_id in trade_ids:
-        trade = catalog.trades[trade_id]
-        for name in (trade.name, trade.id.replace("_", " "), trade.es or ""):
-            trade_words.update(tokens(name))
-    return [w for w in tokens(about, limit=MAX_SEARCH_TOKENS) if w not in trade_words]
+        for name in trade_names(catalog.trades[trade_id]):
+            name_words = set(tokens(name))
+            if name_words and name_words <= present:
+                named |= name_words
+    return [w for w in words if w not in named]
 
 
 def _focus(raw: dict[int, float], possible: float) -> dict[int, float]:
@@ -763,8 +788,15 @@ def _with_about_terms(
     for texts in credential_fields(credential, catalog.trades).values():
         for text in texts:
             words.update(tokens(text))
-    vocabulary = catalog.index.vocabulary
-    terms = [q for q in about if q in words or any(w in words for w, _ in vocabulary.expand(q))][:3]
+    index = catalog.index
+    matched = [
+        q for q in about if q in words or any(w in words for w, _ in index.vocabulary.expand(q))
+    ]
+    # The telling words when there are many: the rarest three, in the worker's order; a
+    # lone letter ("g" of "6g") only when nothing else matched.
+    telling = [q for q in matched if len(q) > 1] or matched
+    rarest = set(sorted(telling, key=lambda q: -index.idf.get(q, index.max_idf))[:3])
+    terms = [q for q in telling if q in rarest]
     out: list[Reason] = []
     for reason in reasons:
         if reason.code == "about_match":
