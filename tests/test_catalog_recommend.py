@@ -343,3 +343,35 @@ def test_texas_hvac_apprentice_who_wants_a_licence() -> None:
         "tx-electrical-contractor-license",
     } & set(more)
     assert "epa-rrp-firm" not in more
+
+
+def test_one_word_of_several_does_not_bring_in_another_trades_credential() -> None:
+    # "tower" names tower cranes, but the worker wrote about chillers in an office tower.
+    profile = Profile(
+        trade="facilities_maintenance",
+        experience="journeyman",
+        goals={"license"},
+        about="chillers in an office tower",
+    )
+    top = recommend(profile, 3)
+    assert top[0].id == "epa-608-universal"
+    assert not [r.id for r in top if "crane" in r.id]
+
+
+def test_naming_the_trade_in_the_own_words_does_not_blur_them() -> None:
+    profile = Profile(
+        trade="electrician",
+        experience="journeyman",
+        goals={"promotion"},
+        about="I'm an electrician and I want to work on wind turbines",
+    )
+    top = recommend(profile, 3)
+    assert [r.id for r in top[:2]] == ["gwo-basic-safety-training", "gwo-basic-technical-training"]
+    assert top[0].why.startswith("Matches what you want: wind, turbines;")
+    # The electrician's own credentials do not quote "electrician" back as a match.
+    assert all(
+        "electrician" not in str(r.params)
+        for rec in top
+        for r in rec.reasons
+        if r.code == "about_match"
+    )
