@@ -96,6 +96,10 @@ def load_catalog(
 def default_catalog() -> Catalog:
     """The catalog shipped in ``catalog/data``, loaded once per process."""
     catalog = load_catalog()
+    # The ranking index too, before the freeze (imported here: recommend imports loader).
+    from catalog.recommend import prepare
+
+    prepare(catalog)
     # The index is millions of long-lived objects: keep them out of the cyclic garbage
     # collector's full passes, which would otherwise stall a search now and then.
     gc.freeze()

@@ -18,6 +18,7 @@ import math
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from catalog.loader import default_catalog
@@ -268,18 +269,6 @@ def recommend(
             prerequisite_of.setdefault(i, held.name)
         covered.update(catalog.parts_of.get(held_id, ()))
 
-    candidates: set[int] = set()
-    for trade_id in trade_ids:
-        candidates.update(catalog.by_trade.get(trade_id, ()))
-    candidates.update(about_scores)
-    candidates.update(next_after)
-    candidates.update(prerequisite_of)
-    candidates.update(builds_on)
-    if "safety" in goals:
-        candidates.update(catalog.by_goal.get("safety", ()))
-    if not candidates:
-        candidates = set(range(len(records)))
-
     context = _Context(
         profile=profile,
         trade_ids=trade_ids,
@@ -309,18 +298,24 @@ def recommend(
         )
         return tier, score, reasons
 
-    if len(candidates) > SHORTLIST:
+    boosted = set(next_after) | set(prerequisite_of) | set(builds_on) | set(focus)
+    size = max(SHORTLIST, 4 * (max(offset, 0) + max(limit, 0)))
+    many = sum(len(catalog.by_trade.get(t, ())) for t in trade_ids) + len(about_scores)
+    if "safety" in goals:
+        many += len(catalog.by_goal.get("safety", ()))
+    candidates: set[int]
+    if many > size or (many == 0 and len(records) > size):
         candidates = _shortlist(
-            candidates,
-            catalog,
-            trade_ids=trade_ids,
-            goals=goals,
-            experience=profile.experience,
-            about=about_scores,
-            focus=focus,
-            boosted=next_after.keys() | prerequisite_of.keys() | builds_on.keys() | focus.keys(),
-            size=max(SHORTLIST, 4 * (max(offset, 0) + max(limit, 0))),
+            catalog, context, about=about_scores, focus=focus, boosted=boosted, size=size
         )
+    else:
+        candidates = set(about_scores) | boosted
+        for trade_id in trade_ids:
+            candidates.update(catalog.by_trade.get(trade_id, ()))
+        if "safety" in goals:
+            candidates.update(catalog.by_goal.get("safety", ()))
+        if not candidates:
+            candidates = set(range(len(records)))
 
     scored: dict[int, tuple[int, float, list[Reason]]] = {}
     for i in sorted(candidates):
@@ -504,38 +499,99 @@ def _focus(raw: dict[int, float], possible: float) -> dict[int, float]:
 LEVEL_ORDER = {"entry": 0, "intermediate": 1, "advanced": 2}
 # Above this many candidates (a catalog of many thousands), a cheap first pass on the
 # points that do not depend on delivery, cost or time keeps the best ones for full scoring.
-SHORTLIST = 200
+SHORTLIST = 80
 
 
 @dataclass(frozen=True, slots=True)
 class _Facts:
-    """What the first pass needs of each record, computed once per catalog."""
+    """What the first pass needs of a record, computed once per catalog. Records with
+    equal facts but ``static`` form a group; the first pass scores groups, not records."""
 
     trades: tuple[str, ...]
     goals: frozenset[str]
     level: str
-    is_license: bool
+    is_license: bool  # type License
+    is_licence: bool  # a licence or a state registration (see is_licence)
+    recognition: tuple[str, ...]
+    holder: str
     static: float  # breadth, includes others, opens steps, paths in
 
 
-_FACTS: weakref.WeakKeyDictionary[Catalog, list[_Facts]] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Records of one trade (or of the safety goal) that the first pass cannot tell apart
+    but by their ``static`` points: ``members`` best first."""
+
+    facts: _Facts
+    primary: bool  # the trade is the members' main trade
+    members: tuple[int, ...]
+    statics: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _RankIndex:
+    facts: list[_Facts]
+    by_trade: dict[str, list[_Group]]
+    safety: list[_Group]
+    everything: list[_Group]
+
+
+_INDEXES: weakref.WeakKeyDictionary[Catalog, _RankIndex] = weakref.WeakKeyDictionary()
+
+
+def prepare(catalog: Catalog) -> None:
+    """Build the ranking index of ``catalog`` now rather than on the first recommendation
+    (a few hundred milliseconds at 100k records)."""
+    _rank_index(catalog)
 
 
 def _facts(catalog: Catalog) -> list[_Facts]:
-    facts = _FACTS.get(catalog)
-    if facts is None:
-        facts = [
-            _Facts(
-                tuple(c.trades),
-                frozenset(c.goals),
-                c.level,
-                c.type == "License",
-                _static_points(c, catalog),
-            )
-            for c in catalog.records
-        ]
-        _FACTS[catalog] = facts
-    return facts
+    return _rank_index(catalog).facts
+
+
+def _rank_index(catalog: Catalog) -> _RankIndex:
+    index = _INDEXES.get(catalog)
+    if index is not None:
+        return index
+    facts = [
+        _Facts(
+            tuple(c.trades),
+            frozenset(c.goals),
+            c.level,
+            c.type == "License",
+            is_licence(c),
+            tuple(c.recognition),
+            c.holder,
+            _static_points(c, catalog),
+        )
+        for c in catalog.records
+    ]
+    ids = [c.id for c in catalog.records]
+
+    def groups(positions: Iterable[int], trade_id: str | None) -> list[_Group]:
+        keyed: dict[tuple[object, ...], list[int]] = {}
+        for i in positions:
+            f = facts[i]
+            primary = trade_id is not None and f.trades[0] == trade_id
+            key = (f.goals, f.level, f.is_license, f.is_licence, f.recognition, f.holder, primary)
+            keyed.setdefault(key, []).append(i)
+        out: list[_Group] = []
+        for members in keyed.values():
+            members.sort(key=lambda i: (-facts[i].static, ids[i]))
+            first = facts[members[0]]
+            primary = trade_id is not None and first.trades[0] == trade_id
+            statics = tuple(facts[i].static for i in members)
+            out.append(_Group(first, primary, tuple(members), statics))
+        return out
+
+    index = _RankIndex(
+        facts,
+        {t: groups(positions, t) for t, positions in catalog.by_trade.items()},
+        groups(catalog.by_goal.get("safety", ()), None),
+        groups(range(len(facts)), None),
+    )
+    _INDEXES[catalog] = index
+    return index
 
 
 def _static_points(credential: Credential, catalog: Catalog) -> float:
@@ -549,41 +605,106 @@ def _static_points(credential: Credential, catalog: Catalog) -> float:
     return points
 
 
+def _first_points(f: _Facts, trade_points: float, context: _Context) -> float | None:
+    """The first-pass points of a record (or group) apart from ``static`` and the worker's
+    words; None when a hard rule keeps it out (region, another trade's licence, a firm)."""
+    goals = context.goals
+    fit = region_fit(f.recognition, context.region)
+    if fit == "no":
+        return None
+    if f.holder == "firm" and "own_business" not in goals:
+        return None
+    on_trade = trade_points > 0 or not context.trade_ids
+    if not on_trade and f.is_licence:
+        return None
+    level_fit = LEVEL_FIT.get(context.profile.experience, LEVEL_FIT[None])
+    points = level_fit.get(f.level, 0.0) + trade_points
+    shared = len(f.goals & goals)
+    if shared:
+        points += GOAL_FIRST + GOAL_MORE * (shared - 1)
+    elif goals:
+        points += GOAL_NONE
+    if on_trade and "license" in goals:
+        if f.is_license:
+            points += LICENSE_TYPE
+        if fit == "local" and f.is_licence:
+            points += STATE_LICENCE
+    if fit == "local":
+        points += REGION_LOCAL
+    elif fit == "unknown":
+        points += REGION_UNSURE
+    return points
+
+
+def _trade_points(trades: tuple[str, ...], trade_ids: tuple[str, ...]) -> float:
+    if trades[0] in trade_ids:
+        return TRADE_PRIMARY
+    if any(t in trades for t in trade_ids):
+        return TRADE_LISTED
+    return 0.0
+
+
 def _shortlist(
-    candidates: set[int],
     catalog: Catalog,
+    context: _Context,
     *,
-    trade_ids: tuple[str, ...],
-    goals: set[str],
-    experience: str | None,
     about: dict[int, float],
     focus: dict[int, float],
     boosted: set[int],
     size: int,
 ) -> set[int]:
-    facts = _facts(catalog)
-    level_fit = LEVEL_FIT.get(experience, LEVEL_FIT[None])
-    wants_license = "license" in goals
+    """The ``size`` best candidates by first-pass points, without scoring every one.
 
-    def first_pass(i: int) -> float:
+    The candidates of a trade (and of the safety goal) come in groups whose points differ
+    only by ``static``, kept sorted: a heap over the groups yields the best ``size`` in
+    O(size log groups). The worker's words add points to few records: those are scored
+    one by one and compete on the same scale.
+    """
+    index = _rank_index(catalog)
+    facts = index.facts
+    trade_ids = context.trade_ids
+    streams: list[tuple[float, _Group]] = []
+    sources: list[tuple[list[_Group], bool]] = [
+        (index.by_trade.get(t, []), True) for t in trade_ids
+    ]
+    if "safety" in context.goals:
+        sources.append((index.safety, False))
+    if not trade_ids and not about and "safety" not in context.goals:
+        sources.append((index.everything, False))
+    for groups, of_trade in sources:
+        for group in groups:
+            trade_points = (
+                (TRADE_PRIMARY if group.primary else TRADE_LISTED)
+                if of_trade
+                else _trade_points(group.facts.trades, trade_ids)
+            )
+            points = _first_points(group.facts, trade_points, context)
+            if points is not None:
+                streams.append((points, group))
+
+    value: dict[int, float] = {}
+    heap = [(-(points + group.statics[0]), k, 0) for k, (points, group) in enumerate(streams)]
+    heapq.heapify(heap)
+    while heap and len(value) < size:
+        negative, k, at = heapq.heappop(heap)
+        members = streams[k][1].members
+        value.setdefault(members[at], -negative)
+        if at + 1 < len(members):
+            points, group = streams[k]
+            heapq.heappush(heap, (-(points + group.statics[at + 1]), k, at + 1))
+
+    # The worker's words and what they hold: exact points for the few records they touch.
+    touched = set(heapq.nlargest(size, about, key=about.__getitem__)) if about else set()
+    touched |= boosted
+    for i in touched:
         f = facts[i]
-        points = f.static + level_fit.get(f.level, 0.0) + ABOUT * about.get(i, 0.0)
-        points += FOCUS * focus.get(i, 0.0) ** 2
-        if f.trades[0] in trade_ids:
-            points += TRADE_PRIMARY
-        elif any(t in f.trades for t in trade_ids):
-            points += TRADE_LISTED
-        shared = len(f.goals & goals)
-        if shared:
-            points += GOAL_FIRST + GOAL_MORE * (shared - 1)
-        elif goals:
-            points += GOAL_NONE
-        if wants_license and f.is_license:
-            points += LICENSE_TYPE
-        return points
-
-    best = heapq.nlargest(size, sorted(candidates), key=first_pass)
-    return set(best) | (boosted & candidates)
+        points = _first_points(f, _trade_points(f.trades, trade_ids), context)
+        if points is None:
+            continue
+        extra = ABOUT * about.get(i, 0.0) + FOCUS * focus.get(i, 0.0) ** 2
+        value[i] = f.static + points + extra
+    best = heapq.nlargest(size, value, key=lambda i: (value[i], -i))
+    return set(best) | boosted
 
 
 def _pull_up_lower_rungs(
@@ -787,7 +908,7 @@ def _with_about_terms(
     words: set[str] = set()
     for texts in credential_fields(credential, catalog.trades).values():
         for text in texts:
-            words.update(tokens(text))
+            words.update(_words_of(text))
     index = catalog.index
     matched = [
         q for q in about if q in words or any(w in words for w, _ in index.vocabulary.expand(q))
@@ -805,6 +926,12 @@ def _with_about_terms(
             reason = Reason("about_match", {"terms": ", ".join(terms)})
         out.append(reason)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _words_of(text: str) -> tuple[str, ...]:
+    # Issuers, trade names and skills repeat across records: fold each text once.
+    return tuple(tokens(text))
 
 
 def _num(value: float | None) -> int | float:

@@ -375,3 +375,23 @@ def test_naming_the_trade_in_the_own_words_does_not_blur_them() -> None:
         for r in rec.reasons
         if r.code == "about_match"
     )
+
+
+def test_the_fast_first_pass_keeps_what_full_scoring_would_rank_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At 100k records only a shortlist is fully scored (docs/PERFORMANCE.md). Forcing that
+    path on the real catalog with a shortlist of 12 must not change any persona's top 3."""
+    import sys
+
+    ranking = sys.modules["catalog.recommend"]
+    catalog = default_catalog()
+    personas = yaml.safe_load(PERSONAS.read_text(encoding="utf-8"))
+    exact = [
+        [r.id for r in recommend(profile_from(p["profile"]), 3, catalog=catalog)] for p in personas
+    ]
+    monkeypatch.setattr(ranking, "SHORTLIST", 12)
+    fast = [
+        [r.id for r in recommend(profile_from(p["profile"]), 3, catalog=catalog)] for p in personas
+    ]
+    assert fast == exact
