@@ -301,3 +301,30 @@ def test_stats_report_coverage_per_field_and_per_trade(
     assert out.splitlines()[2] == (
         "| **all** | 2 | 1 (50 %) | 1 (50 %) | 1 (50 %) | 1 (50 %) | 0 (0 %) | 2 (100 %) |"
     )
+
+
+def test_csv_and_ctdl_carry_the_provenance_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from catalog import load_catalog
+    from tests.test_catalog_data import SOURCED
+
+    data = tmp_path / "data"
+    write(data, "hvac.yaml", SOURCED.replace("    exam: {", "    holder: firm\n    exam: {", 1))
+    exported = tmp_path / "export.csv"
+    assert main(["--data", str(data), "export", "--format", "csv", "--output", str(exported)]) == 0
+    other = tmp_path / "other"
+    write(other, "welding.yaml", WELDING)
+    code = main(["--data", str(other), "import", str(exported), "--today", "2026-11-22"])
+    assert code == 0, capsys.readouterr()
+    before = load_catalog(data).credentials
+    after = load_catalog(other).credentials
+    for credential_id in before:
+        assert after[credential_id] == before[credential_id]
+    assert after["nccer-welding-like"].source("cost").third_party  # type: ignore[union-attr]
+
+    ctdl = tmp_path / "catalog.json"
+    main(["--data", str(data), "export", "--format", "ctdl", "--output", str(ctdl)])
+    node = json.loads(ctdl.read_text("utf-8"))["@graph"][0]
+    assert node["ceterms:description"]["es"].startswith("Capacitación inicial")
+    assert node["ceterms:inLanguage"] == ["en-US", "es"]
