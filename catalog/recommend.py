@@ -369,10 +369,27 @@ def _on_trade(credential: Credential, trade_ids: tuple[str, ...]) -> bool:
 
 def _may_offer(credential: Credential, context: _Context) -> bool:
     """Hard rules: never another trade's licence; a firm's certification only to a worker
-    who runs (or wants) their own business."""
+    who runs (or wants) their own business; no refresher of a course they do not hold."""
     if credential.holder == "firm" and "own_business" not in context.goals:
         return False
+    if _renews_unheld(credential, context):
+        return False
     return _on_trade(credential, context.trade_ids) or not is_licence(credential)
+
+
+def _renews_unheld(credential: Credential, context: _Context) -> bool:
+    """A refresher (``renew`` goal) whose prerequisites name catalog credentials ("hazwoper-40
+    or hazwoper-24") none of which the worker holds: no step at all for them."""
+    if "renew" not in credential.goals:
+        return False
+    known = context.catalog.credentials
+    named = {
+        word.strip("(),;")
+        for text in credential.prerequisites
+        for word in text.split()
+        if word.strip("(),;") in known
+    }
+    return bool(named) and not (named & context.profile.holds)
 
 
 def _is_own_state_licence(credential: Credential, context: _Context) -> bool:

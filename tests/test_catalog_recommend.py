@@ -395,3 +395,19 @@ def test_the_fast_first_pass_keeps_what_full_scoring_would_rank_first(
         [r.id for r in recommend(profile_from(p["profile"]), 3, catalog=catalog)] for p in personas
     ]
     assert fast == exact
+
+
+def test_a_refresher_is_offered_only_to_a_holder_of_the_course() -> None:
+    catalog = default_catalog()
+    refresher = catalog.credentials["epa-rrp-renovator-refresher"]
+    assert "renew" in refresher.goals
+    for trade in refresher.trades:
+        for goals in (*GOAL_SETS, {"renew"}):
+            ids = [r.id for r in recommend(Profile(trade=trade, goals=set(goals)), 50)]
+            assert refresher.id not in ids, (trade, goals)
+    holder = Profile(trade="painter", goals={"renew"}, holds={"epa-rrp-renovator"})
+    assert recommend(holder, 1)[0].id == refresher.id
+    # "hazwoper-40 or hazwoper-24": either course will do.
+    for held in ("hazwoper-40", "hazwoper-24"):
+        worker = Profile(trade="hazmat_abatement", goals={"renew"}, holds={held})
+        assert "hazwoper-8-hour-refresher" in [r.id for r in recommend(worker, 3)], held
