@@ -8,8 +8,10 @@ Try::
     python -m catalog validate
     python -m catalog export --format ctdl > catalog.jsonld
 
-Exit status: 0 done, 1 the data is invalid or an import was refused, 2 bad usage (or a
-trade name that fits several trades: the candidates are printed).
+Exit status: 0 done, 1 the data is invalid or an import was refused, 2 bad usage (or no
+trade recognised). A trade name that fits several trades ("maintenance tech") is read
+from the worker's own words (--about) and goals, or the advice covers every candidate;
+a note on standard error says which reading was taken.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from catalog.coverage import COLUMNS, coverage, coverage_by_trade, markdown_table, source_counts
 from catalog.exchange import ImportRefused, export_csv, export_ctdl, import_credentials
 from catalog.loader import DATA_DIR, CatalogError, check_catalog, default_catalog, load_catalog
 from catalog.model import Catalog
@@ -31,7 +34,7 @@ from catalog.recommend import EXPERIENCES, Profile, recommend
 from catalog.regions import normalize_region
 from catalog.schema import GOALS
 from catalog.search import hit_why, search
-from catalog.trades import TradeMatch, normalize_trade
+from catalog.trades import TradeMatch, TradeReading, normalize_trade, read_trade
 
 EPILOG = "Trade titles: " + ATTRIBUTION
 
@@ -92,10 +95,20 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("stats", help="what the catalog holds", epilog=EPILOG)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--markdown", action="store_true", help="only the coverage table, as Markdown")
     p.set_defaults(run=_stats)
 
     p = commands.add_parser("validate", help="check every data file, with line numbers")
     p.add_argument("--today", type=date.fromisoformat, help="date for last_reviewed checks")
+    p.add_argument(
+        "--provenance",
+        action="store_true",
+        help="also check that every number has a source page and no description states "
+        "a number its field leaves empty",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="--provenance, and every record has description_es"
+    )
     p.set_defaults(run=_validate)
 
     p = commands.add_parser("export", help="write the catalog as CSV or CTDL JSON-LD")
@@ -177,23 +190,6 @@ def _trade(args: argparse.Namespace) -> int:
 
 def _recommend(args: argparse.Namespace) -> int:
     catalog = _load(args)
-    if args.trade in catalog.trades:
-        trade_id = args.trade
-    else:
-        match = normalize_trade(args.trade, catalog=catalog)
-        if match.trade is None:
-            candidates = _trade_json(match)["candidates"]
-            if args.json:
-                _print_json(
-                    {"error": "unknown_trade", "text": args.trade, "candidates": candidates}
-                )
-            else:
-                names = ", ".join(f"{c['name']} ({c['trade']})" for c in candidates)
-                print(
-                    f"Which trade is {args.trade!r}? {names or 'no close trade'}", file=sys.stderr
-                )
-            return 2
-        trade_id = match.trade.id
     goals = {g.strip() for g in args.goal.split(",") if g.strip()}
     unknown = goals - set(GOALS)
     if unknown:
@@ -202,6 +198,16 @@ def _recommend(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    reading = read_trade(args.trade, args.about, goals, catalog=catalog)
+    if not reading.trades:
+        if args.json:
+            _print_json({"error": "unknown_trade", "text": args.trade, "candidates": []})
+        else:
+            print(f"No trade recognised in {args.trade!r}.", file=sys.stderr)
+        return 2
+    if reading.ambiguous:
+        print(_reading_note(args.trade, reading, catalog), file=sys.stderr)
+    trade_id = reading.trades[0] if len(reading.trades) == 1 else args.trade
     holds = _ids(args.holds)
     missing = sorted(h for h in holds if h not in catalog.credentials)
     if missing:
@@ -251,11 +257,26 @@ def _recommend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reading_note(text: str, reading: TradeReading, catalog: Catalog) -> str:
+    """Which reading of an ambiguous trade name the advice took, and why."""
+    names = " and ".join(f"{catalog.trades[t].name} ({t})" for t in reading.trades)
+    if reading.how == "own_words":
+        return f"note: reading {text!r} as {names}, from your words: {', '.join(reading.matched)}"
+    if reading.how == "goals":
+        return f"note: reading {text!r} as {names}, the trade with credentials for your goals"
+    return f"note: {text!r} may be {names}: suggestions cover each"
+
+
 def _stats(args: argparse.Namespace) -> int:
     catalog = _load(args)
     records = catalog.records
     per_trade = {t: len(catalog.by_trade.get(t, ())) for t in catalog.trades}
     files = Counter(catalog.sources[c.id].path.name for c in records if c.id in catalog.sources)
+    total = coverage(records)
+    per_trade_coverage = coverage_by_trade(catalog)
+    if args.markdown:
+        print(markdown_table(total, per_trade_coverage))
+        return 0
     stats = {
         "credentials": len(records),
         "trades": len(catalog.trades),
@@ -266,6 +287,9 @@ def _stats(args: argparse.Namespace) -> int:
         "with_cost": sum(c.cost is not None for c in records),
         "with_hours": sum(c.hours is not None for c in records),
         "with_renewal": sum(c.renewal is not None for c in records),
+        "coverage": total.as_dict(),
+        **source_counts(records),
+        "coverage_per_trade": {t: cov.as_dict() for t, cov in per_trade_coverage.items()},
         "per_trade": dict(sorted(per_trade.items(), key=lambda kv: (-kv[1], kv[0]))),
         "trade_names": len(catalog.trade_names.entries),
         "attribution": ATTRIBUTION,
@@ -278,6 +302,20 @@ def _stats(args: argparse.Namespace) -> int:
         f"known cost: {stats['with_cost']}, known hours: {stats['with_hours']}, "
         f"known renewal: {stats['with_renewal']}"
     )
+    print(
+        "coverage (records with the field; sources = every stated fact sourced): "
+        + ", ".join(f"{c} {total.counts[c]}" for c in COLUMNS)
+    )
+    print(
+        f"facts stated: {stats['facts_stated']}, sourced: {stats['facts_sourced']} "
+        f"({stats['facts_third_party']} third-party); "
+        f"source_url a bare home page: {stats['source_url_home_page']}; "
+        f"records with a number only in prose: {stats['numbers_only_in_prose']}"
+    )
+    print("coverage per trade (records: " + ", ".join(COLUMNS) + "):")
+    for trade_id, cov in per_trade_coverage.items():
+        cells = " ".join(str(cov.counts[c]) for c in COLUMNS)
+        print(f"  {trade_id:<26} {cov.records:>3}: {cells}")
     print("types: " + ", ".join(f"{k} {v}" for k, v in stats["types"].items()))
     print("recognised in: " + ", ".join(f"{k} {v}" for k, v in stats["recognition"].items()))
     print("per trade: " + ", ".join(f"{k} {v}" for k, v in stats["per_trade"].items() if v))
@@ -291,7 +329,12 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     today = args.today or date.today()
-    catalog, problems = check_catalog(args.data, today=today)
+    catalog, problems = check_catalog(
+        args.data,
+        today=today,
+        provenance=True if (args.provenance or args.strict) else None,
+        require_spanish=True if args.strict else None,
+    )
     for problem in problems:
         print(problem)
     if problems or catalog is None:

@@ -60,6 +60,14 @@ CSV_COLUMNS = [
     "level",
     "source_url",
     "last_reviewed",
+    "description_es",
+    "exam_minutes",
+    "exam_questions",
+    "cost_note",
+    "cost_note_es",
+    "local_licence",
+    "holder",
+    "sources",  # JSON: {"hours": "https://...", "cost": {"url": ..., "third_party": true}}
 ]
 _LIST_FIELDS = {
     "trades",
@@ -118,6 +126,18 @@ def credential_row(credential: Credential) -> dict[str, str]:
     row["renewal_months"] = _cell((renewal or {}).get("months"))
     row["renewal_ce_hours"] = _cell((renewal or {}).get("ce_hours"))
     row["renewal_notes"] = (renewal or {}).get("notes") or ""
+    exam = data["exam"] or {}
+    row["exam_minutes"] = _cell(exam.get("minutes"))
+    row["exam_questions"] = _cell(exam.get("questions"))
+    for field in ("description_es", "cost_note", "cost_note_es"):
+        row[field] = data[field] or ""
+    row["local_licence"] = str(data["local_licence"]).lower()
+    row["holder"] = data["holder"]
+    sources = {
+        fact: ref if isinstance(ref, str) else {k: v for k, v in ref.items() if v}
+        for fact, ref in data["sources"].items()
+    }
+    row["sources"] = json.dumps(sources, ensure_ascii=False, sort_keys=True) if sources else ""
     return row
 
 
@@ -148,18 +168,22 @@ def _ctdl_credential(credential: Credential, catalog: Catalog) -> dict[str, Any]
     def lang(value: str) -> dict[str, str]:
         return {"en-US": value}
 
+    description = lang(credential.description)
+    if credential.description_es:
+        description["es"] = credential.description_es
+
     node: dict[str, Any] = {
         "@type": f"ceterms:{credential.type}",
         "@id": f"https://credreg.net/resources/{ctid(credential.id)}",
         "ceterms:ctid": ctid(credential.id),
         "ceterms:name": lang(credential.name),
-        "ceterms:description": lang(credential.description),
+        "ceterms:description": description,
         "ceterms:subjectWebpage": str(credential.source_url),
         "ceterms:ownedBy": [
             {"@type": "ceterms:CredentialOrganization", "ceterms:name": lang(credential.issuer)}
         ],
         "ceterms:codedNotation": credential.id,
-        "ceterms:inLanguage": ["en-US"],
+        "ceterms:inLanguage": ["en-US", "es"] if credential.description_es else ["en-US"],
         "ceterms:dateModified": credential.last_reviewed.isoformat(),
         "ceterms:audienceLevelType": [_alignment(_LEVEL_CTDL[credential.level])],
     }
@@ -439,6 +463,18 @@ def _from_row(row: dict[str, str]) -> dict[str, Any]:
         }
     else:
         item["renewal"] = None
+    exam = {"minutes": number("exam_minutes"), "questions": number("exam_questions")}
+    if any(v is not None for v in exam.values()):
+        item["exam"] = {k: int(v) if v is not None else None for k, v in exam.items()}
+    for field in ("description_es", "cost_note", "cost_note_es"):
+        if value(field):
+            item[field] = value(field)
+    if value("local_licence").lower() == "true":
+        item["local_licence"] = True
+    if value("holder"):
+        item["holder"] = value("holder")
+    if value("sources"):
+        item["sources"] = json.loads(value("sources"))
     return item
 
 
@@ -475,6 +511,9 @@ def _from_ctdl(node: dict[str, Any]) -> dict[str, Any]:
         "trades": [],
         "recognition": [],
     }
+    described = node.get("ceterms:description")
+    if isinstance(described, dict) and described.get("es"):
+        item["description_es"] = str(described["es"])
     for level in node.get("ceterms:audienceLevelType", []):
         if level.get("ceterms:targetNode") in level_back:
             item["level"] = level_back[level["ceterms:targetNode"]]

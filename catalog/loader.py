@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from catalog.matching import TradeNames
 from catalog.model import Catalog, Source
 from catalog.onet import ONET_DIR, read_titles
+from catalog.provenance import provenance_findings
 from catalog.schema import SLUG, Credential, CredentialFile, TaxonomyFile
 
 # libyaml when PyYAML was built with it: five times faster, same nodes and line marks.
@@ -29,6 +30,11 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 TAXONOMY_PATH = PACKAGE_DIR / "taxonomy.yaml"
+# The provenance rules (catalog/provenance.py) and the Spanish description are enforced by
+# ``validate --provenance`` / ``--strict`` while the researchers source the data (issue 11);
+# once every record passes, these become True and plain ``validate`` enforces them.
+PROVENANCE_RULES = False
+SPANISH_REQUIRED = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +96,10 @@ def load_catalog(
 def default_catalog() -> Catalog:
     """The catalog shipped in ``catalog/data``, loaded once per process."""
     catalog = load_catalog()
+    # The ranking index too, before the freeze (imported here: recommend imports loader).
+    from catalog.recommend import prepare
+
+    prepare(catalog)
     # The index is millions of long-lived objects: keep them out of the cyclic garbage
     # collector's full passes, which would otherwise stall a search now and then.
     gc.freeze()
@@ -102,8 +112,18 @@ def check_catalog(
     taxonomy_path: Path | None = None,
     onet_dir: Path = ONET_DIR,
     today: date | None = None,
+    provenance: bool | None = None,
+    require_spanish: bool | None = None,
 ) -> tuple[Catalog | None, list[Problem]]:
-    """Every problem in the data, and the catalog built from what is valid."""
+    """Every problem in the data, and the catalog built from what is valid.
+
+    ``provenance`` and ``require_spanish`` default to :data:`PROVENANCE_RULES` and
+    :data:`SPANISH_REQUIRED`; their problems never stop the catalog from loading.
+    """
+    if provenance is None:
+        provenance = PROVENANCE_RULES
+    if require_spanish is None:
+        require_spanish = SPANISH_REQUIRED
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     if taxonomy_path is None:
         local = data_dir / "taxonomy.yaml"
@@ -136,6 +156,12 @@ def check_catalog(
                 )
                 continue
             _check_record(credential, node, path, trade_ids, today, problems)
+            if provenance or require_spanish:
+                for loc, message in provenance_findings(
+                    credential, sources=provenance, require_spanish=require_spanish
+                ):
+                    line = _line(_node_at(node, loc))
+                    problems.append(Problem(path, line, message, blocking=False))
             sources[credential.id] = Source(path, line)
             credentials.append(credential)
             for field in ("part_of", "leads_to", "prerequisites"):

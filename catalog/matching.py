@@ -258,6 +258,19 @@ PROMINENCE = 0.5
 STRONG_FIELD = 0.6
 CLOSENESS = 1.0
 MAX_SEARCH_TOKENS = 12
+# Words workers use for a field that records name differently: "pipeline jobs" (Spanish
+# "oleoducto", "gasoducto") are pipe welding tests, a "windmill" is wind turbine work.
+CREDENTIAL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "pipeline": ("pipe",),
+    "pipelines": ("pipe",),
+    "windmill": ("wind", "turbine"),
+    "windmills": ("wind", "turbine"),
+    "windfarm": ("wind",),
+    "oleoducto": ("pipe",),
+    "oleoductos": ("pipe",),
+    "gasoducto": ("pipe",),
+    "gasoductos": ("pipe",),
+}
 
 
 def credential_fields(credential: Credential, trades: dict[str, Trade]) -> dict[str, list[str]]:
@@ -332,7 +345,7 @@ class CredentialIndex:
         words_of.cache_clear()
         self.phrases = phrases
         df, count = document_frequencies(per_record)
-        self.vocabulary = Vocabulary(df, count)
+        self.vocabulary = Vocabulary(df, count, CREDENTIAL_SYNONYMS)
         self.idf = {word: self.vocabulary.idf(word) for word in df}
         self.max_idf = max(self.idf.values(), default=1.0)
         # Tuples of shared int objects rather than arrays: dict.fromkeys() reads them
@@ -373,9 +386,12 @@ class CredentialIndex:
             if not expansions:
                 possible += 0.3 * self.max_idf
                 continue
-            possible += self.idf[expansions[0][0]]
+            meant = self.idf[expansions[0][0]]
+            possible += meant
+            # Another form of the word ("cranes" for "crane") counts as much as the word
+            # at most: a rarer form must not outscore the exact one.
             layers = [
-                (self.idf[word] * sim * field_weight, field_weight, ids)
+                (min(self.idf[word], meant) * sim * field_weight, field_weight, ids)
                 for word, sim in expansions
                 for field_weight, ids in self.postings[word]
             ]

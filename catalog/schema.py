@@ -36,6 +36,12 @@ Goal = Literal[
     "first_job", "license", "promotion", "switch_trade", "safety", "renew", "own_business"
 ]
 Level = Literal["entry", "intermediate", "advanced"]
+# Who holds the credential: a person, or a firm (a company certification such as the EPA
+# lead-safe firm certification), which only a worker running a business can use.
+Holder = Literal["person", "firm"]
+# The facts a ``sources`` entry can back: each non-null one needs the page that states it.
+SourcedFact = Literal["hours", "cost", "exam", "renewal", "prerequisites"]
+SOURCED_FACTS: tuple[str, ...] = SourcedFact.__args__  # type: ignore[attr-defined]
 GOALS: tuple[str, ...] = Goal.__args__  # type: ignore[attr-defined]
 
 
@@ -77,6 +83,29 @@ class Renewal(Strict):
         return self
 
 
+class SourceRef(Strict):
+    """The page that states one fact. ``third_party`` only when no first-party page
+    (issuer, regulator, statute, rule) states it; ``quote`` holds a few words copied from
+    the page that state the number."""
+
+    url: HttpUrl
+    third_party: bool = False
+    quote: str | None = Field(default=None, min_length=2, max_length=300)
+
+
+class Exam(Strict):
+    """The exam's length and number of questions; either may be unknown."""
+
+    minutes: int | None = Field(default=None, gt=0)
+    questions: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _something(self) -> Exam:
+        if self.minutes is None and self.questions is None:
+            raise ValueError("give minutes, questions or both; leave exam null when unknown")
+        return self
+
+
 class Credential(Strict):
     id: str
     name: str = Field(min_length=3, max_length=160)
@@ -100,6 +129,17 @@ class Credential(Strict):
     level: Level = "entry"
     source_url: HttpUrl
     last_reviewed: date
+    # A Spanish rendering of ``description``; required by ``validate --strict`` until every
+    # record has one, then by default (see docs/CATALOG.md).
+    description_es: str | None = Field(default=None, min_length=10, max_length=320)
+    # Fact -> the page that states it (a URL, or a SourceRef for a flag or a quote).
+    sources: dict[SourcedFact, HttpUrl | SourceRef] = {}
+    exam: Exam | None = None
+    cost_note: str | None = Field(default=None, min_length=10, max_length=320)
+    cost_note_es: str | None = Field(default=None, min_length=10, max_length=320)
+    # True for a record saying that cities or counties license this trade in that state.
+    local_licence: bool = False
+    holder: Holder = "person"
 
     @field_validator("id")
     @classmethod
@@ -123,6 +163,13 @@ class Credential(Strict):
             if not REGION.match(r):
                 raise ValueError(f"region {r!r} must look like US, US-TX, CA-ON, UK or INTL")
         return v
+
+    def source(self, fact: str) -> SourceRef | None:
+        """The page given for ``fact``, as a :class:`SourceRef` whatever form it took."""
+        ref = self.sources.get(fact)  # type: ignore[call-overload]
+        if ref is None or isinstance(ref, SourceRef):
+            return ref
+        return SourceRef(url=ref)
 
 
 class CredentialFile(Strict):

@@ -158,8 +158,14 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
             if suffix == "s" and word.endswith("ss"):
                 return word
-            return word[: -len(suffix)]
-    return word
+            return _without_final_e(word[: -len(suffix)])
+    return _without_final_e(word)
+
+
+def _without_final_e(word: str) -> str:
+    # "turbine"/"turbines" and "license"/"licenses"/"licensed" meet only without the "e"
+    # that "-es" and "-ed" take away.
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 class Vocabulary:

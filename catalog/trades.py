@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from catalog.loader import default_catalog
-from catalog.matching import TRADE_ACCEPT, TRADE_FLOOR, TRADE_MARGIN, TradeScore
+from catalog.matching import (
+    TRADE_ACCEPT,
+    TRADE_FLOOR,
+    TRADE_MARGIN,
+    TradeScore,
+    credential_fields,
+    trade_names,
+)
 from catalog.model import Catalog
 from catalog.schema import Trade
+from catalog.text import tokens
 
 MAX_CANDIDATES = 5
 # Below TRADE_ACCEPT a trade still wins when it scores this much and leads every other
@@ -104,3 +115,102 @@ def normalize_trade(text: str, *, catalog: Catalog | None = None) -> TradeMatch:
         round(best_unique.score, 1),
         pairs([best_unique, *others]),
     )
+
+
+# A candidate trade is chosen from the worker's own words when its best READING_DEPTH
+# credentials match them this well on average (0..1) and this much better than any other.
+READING_MIN = 0.15
+READING_LEAD = 1.25
+READING_DEPTH = 3
+
+ReadingHow = Literal["id", "name", "own_words", "goals", "all_candidates", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class TradeReading:
+    """How a trade answer was read: one trade, or several when the words fit several alike.
+
+    ``how`` says why: the text was a trade id or a clear name, the worker's own words
+    (``matched``) or goals chose among the candidates, or no choice could be made and the
+    advice covers every candidate (``all_candidates``).
+    """
+
+    trades: tuple[str, ...]
+    how: ReadingHow
+    candidates: tuple[str, ...] = ()
+    matched: tuple[str, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+def read_trade(
+    text: str | None,
+    about: str = "",
+    goals: Iterable[str] = (),
+    *,
+    catalog: Catalog | None = None,
+) -> TradeReading:
+    """The trade(s) to advise for: ``text`` as a trade, resolved by ``about`` and ``goals``
+    when it names several ("maintenance tech"), instead of refusing to answer."""
+    catalog = catalog or default_catalog()
+    if not text:
+        return TradeReading((), "none")
+    if text in catalog.trades:
+        return TradeReading((text,), "id")
+    match = normalize_trade(text, catalog=catalog)
+    if match.trade is not None:
+        return TradeReading((match.trade.id,), "name")
+    candidates = tuple(t.id for t, _ in match.candidates)
+    if not candidates:
+        return TradeReading((), "none")
+    if len(candidates) == 1:
+        return TradeReading(candidates, "name", candidates)
+
+    # The worker's own words: how well the three best credentials of each candidate trade
+    # match what they wrote ("chillers, boilers" -> building maintenance).
+    best: dict[str, float] = dict.fromkeys(candidates, 0.0)
+    if about and about.strip():
+        raw, possible = catalog.index.word_scores(about, prefix_last=False)
+        if possible > 0:
+            for trade_id in candidates:
+                values = [raw[i] for i in catalog.by_trade.get(trade_id, ()) if i in raw]
+                top_three = heapq.nlargest(READING_DEPTH, values)
+                best[trade_id] = sum(top_three) / READING_DEPTH / possible
+    ranked = sorted(candidates, key=lambda t: -best[t])
+    top, second = best[ranked[0]], best[ranked[1]]
+    if top >= READING_MIN and top >= READING_LEAD * second:
+        return TradeReading(
+            (ranked[0],), "own_words", candidates, _matched(about, ranked[0], catalog)
+        )
+
+    # Goals: a candidate none of whose credentials serves the worker's goals is not meant.
+    wanted = set(goals)
+    if wanted:
+        serving = [
+            t
+            for t in candidates
+            if any(wanted & set(catalog.records[i].goals) for i in catalog.by_trade.get(t, ()))
+        ]
+        if len(serving) == 1:
+            return TradeReading((serving[0],), "goals", candidates)
+        if serving and len(serving) < len(candidates):
+            return TradeReading(tuple(serving), "all_candidates", candidates)
+    return TradeReading(candidates, "all_candidates", candidates)
+
+
+def _matched(about: str, trade_id: str, catalog: Catalog) -> tuple[str, ...]:
+    """The worker's words that the chosen trade's credentials or names mention."""
+    words: set[str] = set()
+    trade = catalog.trades[trade_id]
+    for name in trade_names(trade):
+        words.update(tokens(name))
+    for i in catalog.by_trade.get(trade_id, ()):
+        for texts in credential_fields(catalog.records[i], catalog.trades).values():
+            for text in texts:
+                words.update(tokens(text))
+    vocabulary = catalog.index.vocabulary
+    return tuple(
+        q for q in tokens(about) if q in words or any(w in words for w, _ in vocabulary.expand(q))
+    )[:3]

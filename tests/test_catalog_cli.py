@@ -83,12 +83,52 @@ def test_recommend_json_carries_reasons_for_translation(capsys: pytest.CaptureFi
         assert result["id"] != "osha-10-construction"
 
 
-def test_recommend_asks_when_the_trade_is_ambiguous(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "recommend", "--trade", "mechanic", "--goal", "first_job", "--json")
+def test_an_ambiguous_trade_is_read_from_the_workers_own_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ("recommend", "--trade", "maintenance tech", "--goal", "promotion", "--json")
+    code, out, err = run(capsys, *args, "--about", "chillers and boilers in an office building")
+    results = json.loads(out)
+    assert code == 0 and len(results) == 3
+    assert all({"id", "name", "issuer", "score", "why"} <= set(r) for r in results)
+    assert err.strip() == (
+        "note: reading 'maintenance tech' as Building maintenance technician "
+        "(facilities_maintenance), from your words: chillers, boilers, building"
+    )
+    assert all("(Building maintenance technician)" in r["why"] for r in results)
+
+    code, out, err = run(capsys, *args, "--about", "conveyors and PLCs in a factory")
+    assert code == 0
+    assert "as Industrial maintenance mechanic (industrial_maintenance)" in err
+    assert all("(Industrial maintenance mechanic)" in r["why"] for r in json.loads(out))
+
+
+def test_an_ambiguous_trade_without_words_gets_advice_across_its_readings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(
+        capsys, "recommend", "--trade", "maintenance tech", "--goal", "promotion", "--json"
+    )
+    results = json.loads(out)
+    assert code == 0 and len(results) == 3
+    assert err.strip() == (
+        "note: 'maintenance tech' may be Building maintenance technician "
+        "(facilities_maintenance) and Industrial maintenance mechanic "
+        "(industrial_maintenance): suggestions cover each"
+    )
+    whys = " ".join(r["why"] for r in results)
+    assert "(Building maintenance technician)" in whys
+    assert "(Industrial maintenance mechanic)" in whys
+
+
+def test_recommend_refuses_only_a_trade_it_cannot_read(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(
+        capsys, "recommend", "--trade", "xqzzy vvkk", "--goal", "first_job", "--json"
+    )
     assert code == 2
-    answer = json.loads(out)
-    assert answer["error"] == "unknown_trade"
-    assert "auto_technician" in [c["trade"] for c in answer["candidates"]]
+    assert json.loads(out) == {"error": "unknown_trade", "text": "xqzzy vvkk", "candidates": []}
 
 
 def test_recommend_rejects_unknown_goals(capsys: pytest.CaptureFixture[str]) -> None:
@@ -224,3 +264,67 @@ def test_global_data_option_reaches_every_command(tmp_path: Path) -> None:
     result = run_cli("--data", str(data), "search", "nate", "--json")
     assert result.returncode == 0, result.stderr
     assert [r["id"] for r in json.loads(result.stdout)] == ["nate-air-conditioning"]
+
+
+def test_stats_report_coverage_per_field_and_per_trade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.test_catalog_data import SOURCED
+
+    # One record states five sourced facts (one third-party); the other states none.
+    write(tmp_path, "hvac.yaml", SOURCED)
+    code, out, _ = run(capsys, "--data", str(tmp_path), "stats", "--json")
+    stats = json.loads(out)
+    assert code == 0
+    assert stats["coverage"] == {
+        "records": 2,
+        "hours": 1,
+        "cost": 1,
+        "exam": 1,
+        "renewal": 1,
+        "sources": 1,
+        "description_es": 2,
+    }
+    assert stats["coverage_per_trade"] == {"hvac": stats["coverage"]}
+    assert (stats["facts_stated"], stats["facts_sourced"], stats["facts_third_party"]) == (5, 5, 1)
+    assert stats["source_url_home_page"] == 0
+
+    # A bare home page is no source: the record is no longer fully sourced.
+    homepage = SOURCED.replace("/registry/renewals", "/").replace("/craft-training/", "")
+    write(tmp_path, "hvac.yaml", homepage)
+    _, out, _ = run(capsys, "--data", str(tmp_path), "stats", "--json")
+    stats = json.loads(out)
+    assert stats["coverage"]["sources"] == 0 and stats["facts_sourced"] == 4
+    assert stats["source_url_home_page"] == 1
+
+    _, out, _ = run(capsys, "--data", str(tmp_path), "stats", "--markdown")
+    assert out.splitlines()[2] == (
+        "| **all** | 2 | 1 (50 %) | 1 (50 %) | 1 (50 %) | 1 (50 %) | 0 (0 %) | 2 (100 %) |"
+    )
+
+
+def test_csv_and_ctdl_carry_the_provenance_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from catalog import load_catalog
+    from tests.test_catalog_data import SOURCED
+
+    data = tmp_path / "data"
+    write(data, "hvac.yaml", SOURCED.replace("    exam: {", "    holder: firm\n    exam: {", 1))
+    exported = tmp_path / "export.csv"
+    assert main(["--data", str(data), "export", "--format", "csv", "--output", str(exported)]) == 0
+    other = tmp_path / "other"
+    write(other, "welding.yaml", WELDING)
+    code = main(["--data", str(other), "import", str(exported), "--today", "2026-11-22"])
+    assert code == 0, capsys.readouterr()
+    before = load_catalog(data).credentials
+    after = load_catalog(other).credentials
+    for credential_id in before:
+        assert after[credential_id] == before[credential_id]
+    assert after["nccer-welding-like"].source("cost").third_party  # type: ignore[union-attr]
+
+    ctdl = tmp_path / "catalog.json"
+    main(["--data", str(data), "export", "--format", "ctdl", "--output", str(ctdl)])
+    node = json.loads(ctdl.read_text("utf-8"))["@graph"][0]
+    assert node["ceterms:description"]["es"].startswith("Capacitación inicial")
+    assert node["ceterms:inLanguage"] == ["en-US", "es"]

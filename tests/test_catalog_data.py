@@ -176,3 +176,155 @@ def test_load_catalog_raises_with_every_blocking_problem(tmp_path: Path) -> None
 
 def test_data_dir_default_is_the_package_data() -> None:
     assert DATA_DIR == ROOT / "catalog" / "data"
+
+
+# ------------------------------------------------------------ provenance (issue 11)
+
+SOURCED = """\
+trade: hvac
+credentials:
+  - id: nccer-welding-like
+    name: NCCER Core Curriculum
+    issuer: NCCER
+    type: Certificate
+    trades: [hvac]
+    description: Entry-level training with a national registry wallet card.
+    description_es: Capacitación inicial con tarjeta del registro nacional.
+    delivery: [in_person]
+    hours: {min: 72, max: 72}
+    cost: {min: 125, max: 125}
+    exam: {minutes: 90, questions: 55}
+    prerequisites: [epa-608-universal]
+    renewal: {expires: true, months: 36}
+    recognition: [US]
+    source_url: https://www.nccer.org/craft-training/
+    last_reviewed: 2026-11-01
+    sources:
+      hours: https://www.nccer.org/curriculum/core
+      cost: {url: "https://example-prep.com/nccer-core-price", third_party: true, quote: "$125"}
+      exam: {url: "https://www.nccer.org/assessments/core", quote: "55 questions, 90 minutes"}
+      prerequisites: https://www.nccer.org/curriculum/core
+      renewal: https://www.nccer.org/registry/renewals
+  - id: epa-608-universal
+    name: EPA Section 608 Technician Certification - Universal
+    issuer: U.S. Environmental Protection Agency
+    type: Certification
+    trades: [hvac]
+    description: Federal certification required to buy refrigerant and service equipment.
+    description_es: Certificación federal para comprar refrigerante y dar servicio a equipos.
+    delivery: [exam_only]
+    recognition: [US]
+    source_url: https://www.epa.gov/section608
+    last_reviewed: 2026-11-01
+"""
+
+
+def provenance_problems(tmp_path: Path, text: str, **rules: bool) -> list[str]:
+    write(tmp_path, "hvac.yaml", text)
+    catalog, problems = check_catalog(tmp_path, today=TODAY, **rules)
+    assert catalog is not None and len(catalog) == 2  # never blocking: the bot still runs
+    assert not any(p.blocking for p in problems)
+    return [str(p) for p in problems]
+
+
+def test_a_fully_sourced_record_passes_the_strict_rules(tmp_path: Path) -> None:
+    assert provenance_problems(tmp_path, SOURCED, provenance=True, require_spanish=True) == []
+
+
+def test_a_number_without_a_source_fails_with_its_line(tmp_path: Path) -> None:
+    text = SOURCED.replace("      hours: https://www.nccer.org/curriculum/core\n", "")
+    text = text.replace("      renewal: https://www.nccer.org/registry/renewals\n", "")
+    found = provenance_problems(tmp_path, text, provenance=True)
+    path = tmp_path / "hvac.yaml"
+    assert found == [
+        f"{path}:11: nccer-welding-like: hours has no entry in sources",
+        f"{path}:15: nccer-welding-like: renewal has no entry in sources",
+    ]
+
+
+def test_a_bare_home_page_is_no_source_for_a_number(tmp_path: Path) -> None:
+    text = SOURCED.replace(
+        "      hours: https://www.nccer.org/curriculum/core",
+        "      hours: https://www.nccer.org/",
+    ).replace('{url: "https://www.nccer.org/assessments/core"', '{url: "https://www.nccer.org"')
+    found = provenance_problems(tmp_path, text, provenance=True)
+    path = tmp_path / "hvac.yaml"
+    assert found == [
+        f"{path}:20: nccer-welding-like: sources.hours is a bare home page "
+        "(https://www.nccer.org/); cite the page that states it",
+        f"{path}:22: nccer-welding-like: sources.exam is a bare home page "
+        "(https://www.nccer.org/); cite the page that states it",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "prose", "expected"),
+    [
+        ("description", "A 280 hours program.", "description states '280 hours' but hours is null"),
+        ("description_es", "Programa de 280 horas.", "states '280 horas' but hours is null"),
+        ("description", "A 30-hour course.", "states '30-hour' but hours is null"),
+        ("description", "The exam fee is $125.", "states a price ('$125') but cost is null"),
+        ("description_es", "Cuesta 90 dólares.", "states a price ('90 dólares') but cost is null"),
+        ("description", "A 100-question exam.", "'100-question' but exam.questions is null"),
+        ("description", "A 90-minute exam.", "'90-minute' but exam.minutes is null"),
+        ("description", "Renew every 3 years.", "renewal period ('Renew every 3 years')"),
+        (
+            "description_es",
+            "Se renueva cada tres años.",
+            "renewal period ('renueva cada tres años')",
+        ),
+    ],
+)
+def test_a_description_stating_a_number_its_field_leaves_empty_fails(
+    tmp_path: Path, field: str, prose: str, expected: str
+) -> None:
+    text = SOURCED
+    for fact in ("hours", "cost", "exam", "renewal"):
+        text = text.replace(f"    {fact}: {{", f"    {fact}: null\n    old_{fact}: {{", 1)
+    text = "\n".join(line for line in text.splitlines() if "old_" not in line) + "\n"
+    original = {
+        "description": "Entry-level training with a national registry wallet card.",
+        "description_es": "Capacitación inicial con tarjeta del registro nacional.",
+    }[field]
+    text = text.replace(original, prose, 1)
+    found = provenance_problems(tmp_path, text, provenance=True)
+    assert len(found) == 1, found
+    assert f"nccer-welding-like: {field} " in found[0]
+    assert expected in found[0]
+    # The same prose is fine once the field carries the number (and its source).
+    assert provenance_problems(tmp_path, SOURCED.replace(original, prose, 1), provenance=True) == []
+
+
+def test_hours_of_experience_written_in_prerequisites_are_not_training_hours(
+    tmp_path: Path,
+) -> None:
+    text = SOURCED.replace("    hours: {min: 72, max: 72}\n", "    hours: null\n")
+    text = text.replace("[epa-608-universal]", '["8,000 hours of supervised work"]')
+    text = text.replace(
+        "Entry-level training with a national registry wallet card.",
+        "Needs 8,000 hours of supervised work first.",
+    )
+    assert provenance_problems(tmp_path, text, provenance=True) == []
+
+
+def test_a_missing_spanish_description_fails_in_strict_mode_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SOURCED.replace(
+        "    description_es: Capacitación inicial con tarjeta del registro nacional.\n", ""
+    )
+    path = tmp_path / "hvac.yaml"
+    assert provenance_problems(tmp_path, text, provenance=True) == []
+    assert provenance_problems(tmp_path, text, require_spanish=True) == [
+        f"{path}:8: nccer-welding-like: description_es is missing"
+    ]
+    assert main(["--data", str(tmp_path), "validate", "--today", "2026-11-22"]) == 0
+    assert main(["--data", str(tmp_path), "validate", "--today", "2026-11-22", "--strict"]) == 1
+    assert "description_es is missing" in capsys.readouterr().out
+
+
+def test_provenance_rules_are_off_by_default_until_the_data_is_sourced(tmp_path: Path) -> None:
+    # The lead turns PROVENANCE_RULES and SPANISH_REQUIRED on at merge (issue 11).
+    text = SOURCED.replace("      hours: https://www.nccer.org/curriculum/core\n", "")
+    assert provenance_problems(tmp_path, text) == []
+    assert len(provenance_problems(tmp_path, text, provenance=True)) == 1
