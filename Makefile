@@ -42,5 +42,5 @@ clean:
 # After changing user-facing text: refresh the template and every catalog, then translate
 # the new empty entries in bot/locale/*/LC_MESSAGES/toolbox.po.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ --no-location --omit-header -o bot/locale/toolbox.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ -k Np_:1,2 --no-location --omit-header -o bot/locale/toolbox.pot .
 	$(BIN)/pybabel update -i bot/locale/toolbox.pot -d bot/locale -D toolbox --no-fuzzy-matching

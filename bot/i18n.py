@@ -25,6 +25,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Np_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a sentence whose wording changes with a number; shown with `t.plural`."""
+    return singular, plural
+
+
 @cache
 def available_languages() -> tuple[str, ...]:
     found = {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
@@ -64,9 +69,9 @@ class Translator:
         text = self._translations.gettext(message)
         return text.format(**params) if params else text
 
-    def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
-        text = self._translations.ngettext(singular, plural, n)
-        return text.format(n=n, **params)
+    def plural(self, singular: str, plural: str, n: int, /) -> str:
+        """The form for `n` ("1 week", "3 weeks"), `{n}` filled, other placeholders left."""
+        return self._translations.ngettext(singular, plural, n).replace("{n}", str(n))
 
 
 @cache

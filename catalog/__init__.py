@@ -6,9 +6,10 @@ no network, no database, no Telegram.
 
     from catalog import default_catalog, normalize_trade, search, recommend, Profile
 
-    normalize_trade("plomero").trade.id             # 'plumber'
-    search("osha 10", limit=3)[0].id               # 'osha-10-construction'
-    recommend(Profile(trade="hvac", goals={"first_job"}))[0].why
+    catalog = default_catalog()
+    normalize_trade("plomero", catalog=catalog).trade.id       # 'plumber'
+    search("osha 10", limit=3, catalog=catalog)[0].id          # 'osha-10-construction'
+    recommend(Profile(trade="hvac"), catalog=catalog)[0].reasons  # codes and ids, no prose
 
 Trade titles include information from the O*NET 27.0 Database by the U.S. Department of
 Labor, Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0
@@ -18,7 +19,7 @@ tested these modifications.
 
 from catalog.loader import CatalogError, Problem, check_catalog, default_catalog, load_catalog
 from catalog.model import Catalog
-from catalog.recommend import Profile, Reason, Recommendation, reason_text, recommend
+from catalog.recommend import Profile, Reason, Recommendation, recommend
 from catalog.regions import normalize_region, region_name
 from catalog.schema import Credential, Trade
 from catalog.search import SearchHit, search, suggest_credentials
@@ -40,7 +41,6 @@ __all__ = [
     "load_catalog",
     "normalize_region",
     "normalize_trade",
-    "reason_text",
     "recommend",
     "region_name",
     "search",

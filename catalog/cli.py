@@ -30,10 +30,10 @@ from catalog.exchange import ImportRefused, export_csv, export_ctdl, import_cred
 from catalog.loader import DATA_DIR, CatalogError, check_catalog, default_catalog, load_catalog
 from catalog.model import Catalog
 from catalog.onet import ATTRIBUTION
-from catalog.recommend import EXPERIENCES, Profile, recommend
+from catalog.recommend import EXPERIENCES, Profile, Reason, recommend
 from catalog.regions import normalize_region
-from catalog.schema import GOALS
-from catalog.search import hit_why, search
+from catalog.schema import GOALS, Credential
+from catalog.search import matched_words, search
 from catalog.trades import TradeMatch, TradeReading, normalize_trade, read_trade
 
 EPILOG = "Trade titles: " + ATTRIBUTION
@@ -100,15 +100,6 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("validate", help="check every data file, with line numbers")
     p.add_argument("--today", type=date.fromisoformat, help="date for last_reviewed checks")
-    p.add_argument(
-        "--provenance",
-        action="store_true",
-        help="also check that every number has a source page and no description states "
-        "a number its field leaves empty",
-    )
-    p.add_argument(
-        "--strict", action="store_true", help="--provenance, and every record has description_es"
-    )
     p.set_defaults(run=_validate)
 
     p = commands.add_parser("export", help="write the catalog as CSV or CTDL JSON-LD")
@@ -140,7 +131,7 @@ def _search(args: argparse.Namespace) -> int:
                 "name": h.credential.name,
                 "issuer": h.credential.issuer,
                 "score": h.score,
-                "why": hit_why(h, args.text, catalog=catalog),
+                "why": _matched(h.credential, args.text, catalog),
                 "type": h.credential.type,
                 "trades": list(h.credential.trades),
                 "source_url": str(h.credential.source_url),
@@ -235,7 +226,7 @@ def _recommend(args: argparse.Namespace) -> int:
                     "name": r.name,
                     "issuer": r.credential.issuer,
                     "score": r.score,
-                    "why": r.why,
+                    "why": _codes(r.reasons),
                     "reasons": [{"code": x.code, "params": x.params} for x in r.reasons],
                     "type": r.credential.type,
                     "level": r.credential.level,
@@ -253,7 +244,7 @@ def _recommend(args: argparse.Namespace) -> int:
         print("Nothing to suggest for this profile.")
     for n, r in enumerate(recs, start=1 + max(args.offset, 0)):
         print(f"{n}. {r.name}  [{r.id}]")
-        print(f"   {r.why}")
+        print(f"   {_codes(r.reasons)}")
     return 0
 
 
@@ -329,12 +320,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     today = args.today or date.today()
-    catalog, problems = check_catalog(
-        args.data,
-        today=today,
-        provenance=True if (args.provenance or args.strict) else None,
-        require_spanish=True if args.strict else None,
-    )
+    catalog, problems = check_catalog(args.data, today=today)
     for problem in problems:
         print(problem)
     if problems or catalog is None:
@@ -382,3 +368,18 @@ def _ids(text: str) -> set[str]:
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _matched(credential: Credential, text: str, catalog: Catalog) -> str:
+    """ "epa, 608 (name); refrigerant (keywords)": which words matched where."""
+    found = matched_words(credential, text, catalog=catalog)
+    parts = [f"{', '.join(words)} ({field})" for field, words in found.items()]
+    return "; ".join(parts) or "similar wording"
+
+
+def _codes(reasons: list[Reason]) -> str:
+    """ "trade_fit trade=hvac; goal_license": the reasons as data. The bot words them (in
+    the worker's language); the catalog keeps no sentences."""
+    return "; ".join(
+        " ".join([r.code, *(f"{k}={v}" for k, v in r.params.items())]) for r in reasons
+    )

@@ -83,9 +83,11 @@ def source_counts(credentials: Iterable[Credential]) -> dict[str, int]:
 
 
 def coverage_by_trade(catalog: Catalog) -> dict[str, Coverage]:
-    """Per trade (a record counts for every trade it lists), trades with records only."""
+    """Per trade (a record counts for every trade it lists), trades with records only,
+    the trades with most records first."""
     out: dict[str, Coverage] = {}
-    for trade_id in catalog.trade_ids_by_popularity:
+    by_size = sorted(catalog.trades, key=lambda t: -len(catalog.by_trade.get(t, ())))
+    for trade_id in by_size:
         positions = catalog.by_trade.get(trade_id, ())
         if positions:
             out[trade_id] = coverage(catalog.records[i] for i in positions)

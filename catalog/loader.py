@@ -30,11 +30,6 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 TAXONOMY_PATH = PACKAGE_DIR / "taxonomy.yaml"
-# The provenance rules (catalog/provenance.py) and the Spanish description are enforced by
-# ``validate --provenance`` / ``--strict`` while the researchers source the data (issue 11);
-# once every record passes, these become True and plain ``validate`` enforces them.
-PROVENANCE_RULES = False
-SPANISH_REQUIRED = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +107,13 @@ def check_catalog(
     taxonomy_path: Path | None = None,
     onet_dir: Path = ONET_DIR,
     today: date | None = None,
-    provenance: bool | None = None,
-    require_spanish: bool | None = None,
 ) -> tuple[Catalog | None, list[Problem]]:
     """Every problem in the data, and the catalog built from what is valid.
 
-    ``provenance`` and ``require_spanish`` default to :data:`PROVENANCE_RULES` and
-    :data:`SPANISH_REQUIRED`; their problems never stop the catalog from loading.
+    Provenance problems (a number without its page, a description stating a number its
+    field leaves empty, no Spanish description) fail ``validate`` but never stop the
+    catalog from loading.
     """
-    if provenance is None:
-        provenance = PROVENANCE_RULES
-    if require_spanish is None:
-        require_spanish = SPANISH_REQUIRED
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     if taxonomy_path is None:
         local = data_dir / "taxonomy.yaml"
@@ -156,12 +146,9 @@ def check_catalog(
                 )
                 continue
             _check_record(credential, node, path, trade_ids, today, problems)
-            if provenance or require_spanish:
-                for loc, message in provenance_findings(
-                    credential, sources=provenance, require_spanish=require_spanish
-                ):
-                    line = _line(_node_at(node, loc))
-                    problems.append(Problem(path, line, message, blocking=False))
+            for loc, message in provenance_findings(credential):
+                line = _line(_node_at(node, loc))
+                problems.append(Problem(path, line, message, blocking=False))
             sources[credential.id] = Source(path, line)
             credentials.append(credential)
             for field in ("part_of", "leads_to", "prerequisites"):

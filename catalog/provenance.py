@@ -127,18 +127,14 @@ def description_findings(credential: Credential, field: str, text: str) -> list[
     return out
 
 
-def provenance_findings(
-    credential: Credential, *, sources: bool = True, require_spanish: bool = False
-) -> list[tuple[Location, str]]:
-    """The rules ``credential`` breaks, with the location of the field: the source and
-    description rules when ``sources``, a missing ``description_es`` when
-    ``require_spanish``."""
+def provenance_findings(credential: Credential) -> list[tuple[Location, str]]:
+    """The rules ``credential`` breaks, with the location of the field: a number without
+    the page that states it, a description stating a number its field leaves empty, a
+    missing ``description_es``."""
     cid = credential.id
     out: list[tuple[Location, str]] = []
-    if require_spanish and not credential.description_es:
+    if not credential.description_es:
         out.append((("description",), f"{cid}: description_es is missing"))
-    if not sources:
-        return out
     present = {
         "hours": credential.hours is not None,
         "cost": credential.cost is not None,

@@ -7,8 +7,9 @@ dismissed credentials never appear, a credential that does not count in the work
 region is never offered, and an online-only worker never sees an in-person-only
 credential ahead of one they can take.
 
-Every suggestion carries :class:`Reason` objects (a stable ``code`` and ``params``) so
-the bot can translate them; :func:`reason_text` is the one English wording.
+Every suggestion carries :class:`Reason` objects: a stable ``code`` and ``params`` that
+are data (trade ids, credential ids, region codes, numbers), never sentences; the bot
+words them in the worker's language.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from catalog.loader import default_catalog
 from catalog.matching import MAX_SEARCH_TOKENS, credential_fields, trade_names
 from catalog.model import Catalog
-from catalog.regions import region_code, region_fit, region_name
+from catalog.regions import region_code, region_fit
 from catalog.schema import GOALS, Credential
 from catalog.text import tokens
 from catalog.trades import read_trade
@@ -97,8 +97,6 @@ LEVEL_FIT: dict[str | None, dict[str, float]] = {
 CHEAP_USD = 100.0
 SHORT_WEEKS = 4
 LONG_WEEKS = 26
-# Reasons shown in the one-line ``why``, most telling first.
-WHY_REASONS = 4
 
 
 @dataclass(slots=True)
@@ -119,7 +117,7 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One reason for a suggestion: ``code`` is stable, ``params`` fill the sentence."""
+    """One reason for a suggestion: a stable ``code``; ``params`` hold ids and numbers."""
 
     code: str
     params: dict[str, str | int | float] = field(default_factory=dict)
@@ -130,7 +128,6 @@ class Recommendation:
     credential: Credential
     score: float
     reasons: list[Reason]
-    why: str
 
     @property
     def id(self) -> str:
@@ -141,79 +138,10 @@ class Recommendation:
         return self.credential.name
 
 
-def N_(message: str) -> str:
-    """Marks a sentence for the bot's gettext extraction; the catalog itself stays English."""
-    return message
-
-
-REASON_TEXTS: dict[str, str] = {
-    "trade_fit": N_("Fits your trade ({trade})"),
-    "trade_near": N_("Used in {trade} work"),
-    "goal_first_job": N_("Helps land a first job"),
-    "goal_license": N_("Counts toward a license"),
-    "goal_promotion": N_("Helps toward a promotion"),
-    "goal_switch_trade": N_("A way into a new trade"),
-    "goal_safety": N_("Safety training employers ask for"),
-    "goal_renew": N_("Keeps your credentials current"),
-    "goal_own_business": N_("Useful to run your own business"),
-    "is_license": N_("A license issued by {issuer}"),
-    "about_match": N_("Matches what you want: {terms}"),
-    "includes_match": N_("Includes {part}, which matches what you want"),
-    "state_licence": N_("The {region_name} license for your trade"),
-    "local_licence": N_(
-        "In {region_name} cities or counties license this trade: how to find yours"
-    ),
-    "next_step_after": N_("Next step after your {held}"),
-    "first_step_to": N_("First step toward {target}"),
-    "prerequisite_held": N_("You already hold the prerequisite {held}"),
-    "builds_on": N_("Builds on your {held}"),
-    "region_local": N_("Recognised in {region_name}"),
-    "region_check": N_("Only recognised in {regions}: check it applies where you work"),
-    "level_entry": N_("Entry level"),
-    "online": N_("Online"),
-    "exam_only": N_("Exam only"),
-    "in_person": N_("In person"),
-    "free": N_("Free"),
-    "cheap": N_("Costs at most {currency} {max}"),
-    "within_budget": N_("Within your budget ({currency} {min}-{max})"),
-    "over_budget": N_("Costs from {currency} {min}, more than your budget"),
-    "hours_short": N_("About {hours} hours: {weeks} week(s) at your pace"),
-    "hours_long": N_("About {weeks} weeks at your pace"),
-    "never_expires": N_("Never expires"),
-    "renews_months": N_("Renew every {months} months"),
-}
-
-
-def _same(text: str) -> str:
-    return text
-
-
-def reason_text(reason: Reason, translate: Callable[[str], str] = _same) -> str:
-    """The sentence for a reason: English, or through the bot's gettext `translate`."""
-    template = REASON_TEXTS.get(reason.code)
-    if template is None:
-        return reason.code.replace("_", " ")
-    template = translate(template)
-    try:
-        return template.format(**reason.params)
-    except (KeyError, IndexError, ValueError):
-        return template.split("{", 1)[0].rstrip(" :(") or reason.code
-
-
-def why_text(reasons: Iterable[Reason], translate: Callable[[str], str] = _same) -> str:
-    """The one-line "why" of a suggestion from its most telling reasons."""
-    parts = [reason_text(r, translate) for r in list(reasons)[:WHY_REASONS]]
-    if not parts:
-        return ""
-    text = "; ".join([parts[0], *(p[:1].lower() + p[1:] for p in parts[1:])])
-    return text
-
-
 def recommend(
-    profile: Profile, limit: int = 3, offset: int = 0, *, catalog: Catalog | None = None
+    profile: Profile, limit: int = 3, offset: int = 0, *, catalog: Catalog
 ) -> list[Recommendation]:
     """The best credentials for ``profile``, ``offset`` first skipped (for "show more")."""
-    catalog = catalog or default_catalog()
     goals = {g for g in profile.goals if g in GOALS}
     reading = read_trade(profile.trade, profile.about, goals, catalog=catalog)
     trade_ids = reading.trades
@@ -248,7 +176,7 @@ def recommend(
                 continue
             if share > focus.get(j, 0.0):
                 focus[j] = share
-                focus_via[j] = records[i].name
+                focus_via[j] = records[i].id
                 about_scores[j] = max(about_scores.get(j, 0.0), about_scores.get(i, 0.0))
 
     # Credentials one step on from what the worker holds, and the ones a held credential
@@ -261,12 +189,12 @@ def recommend(
         held = catalog.credentials[held_id]
         for nxt in held.leads_to:
             if nxt in position:
-                next_after.setdefault(position[nxt], held.name)
+                next_after.setdefault(position[nxt], held.id)
         for bigger in held.part_of:
             if bigger in position:
-                builds_on.setdefault(position[bigger], held.name)
+                builds_on.setdefault(position[bigger], held.id)
         for i in catalog.requiring.get(held_id, ()):
-            prerequisite_of.setdefault(i, held.name)
+            prerequisite_of.setdefault(i, held.id)
         covered.update(catalog.parts_of.get(held_id, ()))
 
     context = _Context(
@@ -337,7 +265,7 @@ def recommend(
         credential = records[i]
         _, score, reasons = scored[i]
         reasons = _with_about_terms(reasons, credential, about_words, catalog)
-        out.append(Recommendation(credential, round(score, 1), reasons, why_text(reasons)))
+        out.append(Recommendation(credential, round(score, 1), reasons))
     return out
 
 
@@ -754,7 +682,7 @@ def _pull_up_lower_rungs(
                 scored[j] = result
             lower_tier, lower_score, reasons = scored[j]
             if lower_tier == tier and lower_score < score - 1.0:
-                step = Reason("first_step_to", {"target": higher.name})
+                step = Reason("first_step_to", {"target": higher.id})
                 scored[j] = (lower_tier, score - 1.0, [step, *reasons])
 
 
@@ -792,7 +720,7 @@ def _score(
         primary = credential.trades[0] in trade_ids
         score += TRADE_PRIMARY if primary else TRADE_LISTED
         shown = credential.trades[0] if primary else fitting[0]
-        fit.append(Reason("trade_fit", {"trade": catalog.trades[shown].name}))
+        fit.append(Reason("trade_fit", {"trade": shown}))
     on_trade = bool(fitting) or not trade_ids
 
     shared_goals = [g for g in GOALS if g in goals and g in credential.goals]
@@ -811,7 +739,7 @@ def _score(
     if own_state and "license" in goals and region is not None:
         score += STATE_LICENCE
         code = "local_licence" if credential.local_licence else "state_licence"
-        fit.insert(0, Reason(code, {"region": region, "region_name": region_name(region)}))
+        fit.insert(0, Reason(code, {"region": region}))
 
     if focus_via is not None:
         score += FOCUS * focus**2
@@ -839,7 +767,7 @@ def _score(
         score += REGION_LOCAL
         if not (own_state and "license" in goals):  # the licence reason already says where
             fit.append(
-                Reason("region_local", {"region": region, "region_name": region_name(region)})
+                Reason("region_local", {"region": region})
             )
     elif where == "unknown":
         score += REGION_UNSURE
@@ -909,9 +837,8 @@ def _score(
             practical.append(Reason("renews_months", {"months": renewal.months}))
 
     if not fit and trade_ids and credential.trades:
-        other = catalog.trades.get(credential.trades[0])
-        if other is not None:
-            fit.append(Reason("trade_near", {"trade": other.name}))
+        if credential.trades[0] in catalog.trades:
+            fit.append(Reason("trade_near", {"trade": credential.trades[0]}))
     return score, tier, fit + practical
 
 

@@ -129,8 +129,8 @@ class Credential(Strict):
     level: Level = "entry"
     source_url: HttpUrl
     last_reviewed: date
-    # A Spanish rendering of ``description``; required by ``validate --strict`` until every
-    # record has one, then by default (see docs/CATALOG.md).
+    # A Spanish rendering of ``description``; ``validate`` fails a record without one, and
+    # the bot falls back to English rather than refusing the record.
     description_es: str | None = Field(default=None, min_length=10, max_length=320)
     # Fact -> the page that states it (a URL, or a SourceRef for a flag or a quote).
     sources: dict[SourcedFact, HttpUrl | SourceRef] = {}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catalog.loader import default_catalog
 from catalog.matching import MAX_SEARCH_TOKENS, credential_fields
 from catalog.model import Catalog
 from catalog.schema import Credential
@@ -23,11 +22,8 @@ class SearchHit:
         return self.credential.id
 
 
-def matched_words(
-    credential: Credential, text: str, *, catalog: Catalog | None = None
-) -> dict[str, list[str]]:
+def matched_words(credential: Credential, text: str, *, catalog: Catalog) -> dict[str, list[str]]:
     """Which of the query's words a credential mentions, by field: for "why" lines."""
-    catalog = catalog or default_catalog()
     vocabulary = catalog.index.vocabulary
     fields = {
         field: {w for t in texts for w in tokens(t)}
@@ -43,23 +39,13 @@ def matched_words(
     return found
 
 
-def hit_why(hit: SearchHit, text: str, *, catalog: Catalog | None = None) -> str:
-    """ "matches epa, 608 (name); refrigerant (keywords)": which words matched where."""
-    parts = [
-        f"{', '.join(words)} ({field})"
-        for field, words in matched_words(hit.credential, text, catalog=catalog).items()
-    ]
-    return "matches " + "; ".join(parts) if parts else "similar wording"
-
-
-def search(text: str, limit: int = 10, *, catalog: Catalog | None = None) -> list[SearchHit]:
+def search(text: str, limit: int = 10, *, catalog: Catalog) -> list[SearchHit]:
     """Credentials matching free text, best first.
 
     Looks at names, aliases, ids, keywords, skills, issuers, trades and descriptions;
     typos are welcome ("refridgerant"), and the last word may be unfinished ("weldi").
     Deterministic: equal scores are ordered by id.
     """
-    catalog = catalog or default_catalog()
     limit = max(0, min(limit, MAX_LIMIT))
     if not text or limit == 0:
         return []
@@ -67,8 +53,6 @@ def search(text: str, limit: int = 10, *, catalog: Catalog | None = None) -> lis
     return [SearchHit(records[hit.index], hit.score) for hit in catalog.index.search(text, limit)]
 
 
-def suggest_credentials(
-    prefix_text: str, limit: int = 6, *, catalog: Catalog | None = None
-) -> list[SearchHit]:
+def suggest_credentials(prefix_text: str, limit: int = 6, *, catalog: Catalog) -> list[SearchHit]:
     """Search-as-you-type for credentials a worker already holds ("osha 3", "epa 6")."""
     return search(prefix_text, limit, catalog=catalog)

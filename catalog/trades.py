@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from catalog.loader import default_catalog
 from catalog.matching import (
     TRADE_ACCEPT,
     TRADE_FLOOR,
@@ -46,7 +45,7 @@ class TradeMatch:
         return self.trade is None and len(self.candidates) > 1
 
 
-def normalize_trade(text: str, *, catalog: Catalog | None = None) -> TradeMatch:
+def normalize_trade(text: str, *, catalog: Catalog) -> TradeMatch:
     """The trade a worker's words name.
 
     Handles typos ("electrision"), slang ("sparky", "tin knocker"), Spanish ("plomero"),
@@ -54,7 +53,6 @@ def normalize_trade(text: str, *, catalog: Catalog | None = None) -> TradeMatch:
     ``trade=None`` with the closest candidates when nothing matches well enough or when
     the words fit several trades alike ("mechanic", "lineman", "service technician").
     """
-    catalog = catalog or default_catalog()
     scores = catalog.trade_names.score(text or "")
     if not scores:
         return TradeMatch(None, 0.0, [])
@@ -150,11 +148,10 @@ def read_trade(
     about: str = "",
     goals: Iterable[str] = (),
     *,
-    catalog: Catalog | None = None,
+    catalog: Catalog,
 ) -> TradeReading:
     """The trade(s) to advise for: ``text`` as a trade, resolved by ``about`` and ``goals``
     when it names several ("maintenance tech"), instead of refusing to answer."""
-    catalog = catalog or default_catalog()
     if not text:
         return TradeReading((), "none")
     if text in catalog.trades:

@@ -7,10 +7,9 @@ from typing import Any
 
 from bot.i18n import N_, Translator
 from catalog import Catalog, Reason
-from catalog.recommend import why_text
 from catalog.schema import Credential
 from handlers.chat import PHONE_SCREEN, escape, shorten
-from handlers.choices import trade_name
+from handlers.reasons import why_line
 
 # Three cards and their header fit in 1,200 characters: a phone screen and a half.
 NAME_CHARS = 90
@@ -91,22 +90,18 @@ ON_THE_CARD = frozenset({"online", "in_person", "exam_only", "never_expires", "r
 
 
 def reasons_text(t: Translator, reasons: Iterable[Reason], catalog: Catalog) -> str:
-    """The catalog's "why", in the worker's language (trade names included)."""
-    by_name = {trade.name: trade.id for trade in catalog.trades.values()}
-
-    def localized(reason: Reason) -> Reason:
-        trade = reason.params.get("trade")
-        if trade not in by_name:
-            return reason
-        return Reason(
-            reason.code, {**reason.params, "trade": trade_name(catalog, by_name[trade], t)}
-        )
-
-    local = [localized(r) for r in reasons if r.code not in ON_THE_CARD]
+    """The catalog's "why" for a card, without what the card already shows."""
+    local = [r for r in reasons if r.code not in ON_THE_CARD]
     # "Fits your trade" is true of nearly every card: say it only when nothing else is.
     telling = [r for r in local if r.code != "trade_fit"]
-    local = telling or local
-    return why_text(local, translate=t)
+    return why_line(t, telling or local, catalog)
+
+
+def description(t: Translator, credential: Credential) -> str:
+    """What the credential is, in the worker's language when the catalog has it."""
+    if t.language == "es" and credential.description_es:
+        return credential.description_es
+    return credential.description
 
 
 def card(t: Translator, credential: Credential, why: str, number: int | None = None) -> str:
@@ -122,7 +117,7 @@ def card(t: Translator, credential: Credential, why: str, number: int | None = N
         f"<b>{head}{escape(shorten(credential.name, NAME_CHARS))}</b>",
         f"<i>{escape(shorten(credential.issuer, ISSUER_CHARS))}</i>",
         escape(" · ".join(f for f in facts if f)),
-        escape(shorten(credential.description, DESCRIPTION_CHARS)),
+        escape(shorten(description(t, credential), DESCRIPTION_CHARS)),
     ]
     if why:
         lines.append("👉 " + escape(shorten(why, WHY_CHARS)))
@@ -135,7 +130,7 @@ def details(t: Translator, credential: Credential, catalog: Catalog) -> str:
     lines = [
         f"<b>{escape(credential.name)}</b>",
         f"<i>{escape(credential.issuer)}</i> · {escape(t(TYPE_LABELS[credential.type]))}",
-        escape(shorten(credential.description, 200)),
+        escape(shorten(description(t, credential), 200)),
         "",
         t("How: {delivery}", delivery=escape(delivery_text(t, credential))),
         t("Hours: {hours}", hours=escape(_span(credential.hours) or unknown)),

@@ -9,7 +9,7 @@ from bot.callbacks import Flow, credential_code
 from bot.i18n import translator
 from bot.runtime import ToolboxContext
 from catalog import search
-from handlers.cards import card
+from handlers.cards import card, description
 from handlers.chat import Turn, begin_turn, escape, shorten
 
 QUERY_LIMIT = 200  # characters of a query we read; a 4,000-character paste is not a query
@@ -80,7 +80,7 @@ async def inline_query(update: Update, context: ToolboxContext) -> None:
         InlineQueryResultArticle(
             id=credential_code(hit.credential.id),
             title=shorten(hit.credential.name, 100),
-            description=shorten(f"{hit.credential.issuer} — {hit.credential.description}", 200),
+            description=shorten(f"{hit.credential.issuer} — {description(t, hit.credential)}", 200),
             input_message_content=InputTextMessageContent(
                 card(t, hit.credential, "") + "\n" + escape(str(hit.credential.source_url)),
             ),

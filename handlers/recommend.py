@@ -64,7 +64,7 @@ async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
         ]
         if number < MAX_SHOWN:
             rows[1].append((t("More like this"), FLOW, "more", ""))
-        why = reasons_text(t, result.reasons, catalog) or result.why
+        why = reasons_text(t, result.reasons, catalog)
         await turn.say(card(t, credential, why, number), turn.keyboard(rows), edit=edit)
         edit = False
 

@@ -95,12 +95,12 @@ def test_an_ambiguous_trade_is_read_from_the_workers_own_words(
         "note: reading 'maintenance tech' as Building maintenance technician "
         "(facilities_maintenance), from your words: chillers, boilers, building"
     )
-    assert all("(Building maintenance technician)" in r["why"] for r in results)
+    assert all("trade_fit trade=facilities_maintenance" in r["why"] for r in results)
 
     code, out, err = run(capsys, *args, "--about", "conveyors and PLCs in a factory")
     assert code == 0
     assert "as Industrial maintenance mechanic (industrial_maintenance)" in err
-    assert all("(Industrial maintenance mechanic)" in r["why"] for r in json.loads(out))
+    assert all("trade_fit trade=industrial_maintenance" in r["why"] for r in json.loads(out))
 
 
 def test_an_ambiguous_trade_without_words_gets_advice_across_its_readings(
@@ -117,8 +117,8 @@ def test_an_ambiguous_trade_without_words_gets_advice_across_its_readings(
         "(industrial_maintenance): suggestions cover each"
     )
     whys = " ".join(r["why"] for r in results)
-    assert "(Building maintenance technician)" in whys
-    assert "(Industrial maintenance mechanic)" in whys
+    assert "trade=facilities_maintenance" in whys
+    assert "trade=industrial_maintenance" in whys
 
 
 def test_recommend_refuses_only_a_trade_it_cannot_read(
@@ -179,6 +179,7 @@ credentials:
     goals: [first_job]
     source_url: https://www.aws.org/certification/
     last_reviewed: 2026-11-01
+    description_es: Prueba práctica de soldadura en un centro de pruebas acreditado.
 """
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from catalog import default_catalog, search, suggest_credentials
 
+CATALOG = default_catalog()
+
 QUERIES = Path(__file__).parent / "data" / "credential_queries.tsv"
 
 
@@ -34,14 +36,18 @@ def test_labelled_queries_find_the_credential_in_the_top_3_90_percent_of_the_tim
 
 
 def test_typos_and_unfinished_words() -> None:
-    assert search("hazwopper 40 hour", 3)[0].id == "hazwoper-40"
-    assert "osha-10-construction" in [h.id for h in search("osha 1o construcion", 3)]
-    assert "epa-608-universal" in [h.id for h in suggest_credentials("epa 608 univ")]
+    assert search("hazwopper 40 hour", 3, catalog=CATALOG)[0].id == "hazwoper-40"
+    assert "osha-10-construction" in [
+        h.id for h in search("osha 1o construcion", 3, catalog=CATALOG)
+    ]
+    assert "epa-608-universal" in [
+        h.id for h in suggest_credentials("epa 608 univ", catalog=CATALOG)
+    ]
 
 
 def test_search_is_deterministic_and_bounded() -> None:
-    first = [(h.id, h.score) for h in search("safety", 10)]
-    second = [(h.id, h.score) for h in search("safety", 10)]
+    first = [(h.id, h.score) for h in search("safety", 10, catalog=CATALOG)]
+    second = [(h.id, h.score) for h in search("safety", 10, catalog=CATALOG)]
     assert first == second
     assert len(first) == 10
     assert all(0 <= score <= 100 for _, score in first)
@@ -49,14 +55,14 @@ def test_search_is_deterministic_and_bounded() -> None:
 
 
 def test_empty_or_junk_queries_return_nothing_quickly() -> None:
-    assert search("") == []
-    assert search("   ") == []
-    assert search("zzqx wvvk") == []
-    assert isinstance(search("a" * 4000), list)
-    assert search("osha", 0) == []
+    assert search("", catalog=CATALOG) == []
+    assert search("   ", catalog=CATALOG) == []
+    assert search("zzqx wvvk", catalog=CATALOG) == []
+    assert isinstance(search("a" * 4000, catalog=CATALOG), list)
+    assert search("osha", 0, catalog=CATALOG) == []
 
 
 def test_suggestions_for_search_as_you_type_are_few() -> None:
-    hits = suggest_credentials("cdl")
+    hits = suggest_credentials("cdl", catalog=CATALOG)
     assert 0 < len(hits) <= 6
     assert {h.id for h in hits[:2]} == {"cdl-class-a", "cdl-class-b"}

@@ -9,6 +9,8 @@ import pytest
 
 from catalog import default_catalog, normalize_region, normalize_trade
 
+CATALOG = default_catalog()
+
 PHRASINGS = Path(__file__).parent / "data" / "trade_phrasings.tsv"
 
 
@@ -53,7 +55,7 @@ def test_labelled_phrasings_find_the_right_trade_95_percent_of_the_time() -> Non
     ],
 )
 def test_slang_spanish_caps_and_emoji(text: str, trade: str) -> None:
-    match = normalize_trade(text)
+    match = normalize_trade(text, catalog=CATALOG)
     assert match.trade is not None and match.trade.id == trade
     assert match.candidates[0][0].id == trade
     assert 0 <= match.score <= 100
@@ -73,17 +75,17 @@ def test_slang_spanish_caps_and_emoji(text: str, trade: str) -> None:
     ],
 )
 def test_titles_of_several_trades_make_the_bot_ask(text: str, expected: set[str]) -> None:
-    match = normalize_trade(text)
+    match = normalize_trade(text, catalog=CATALOG)
     assert match.trade is None
     assert match.ambiguous
     assert expected <= {trade.id for trade, _ in match.candidates}
 
 
 def test_nothing_recognisable_gives_no_trade() -> None:
-    assert normalize_trade("").trade is None
-    assert normalize_trade("").candidates == []
-    assert normalize_trade("🔧🔧🔧").trade is None
-    assert normalize_trade("asdkjh qwpoe zmxn").trade is None
+    assert normalize_trade("", catalog=CATALOG).trade is None
+    assert normalize_trade("", catalog=CATALOG).candidates == []
+    assert normalize_trade("🔧🔧🔧", catalog=CATALOG).trade is None
+    assert normalize_trade("asdkjh qwpoe zmxn", catalog=CATALOG).trade is None
 
 
 def test_a_4000_character_message_is_fast_and_safe() -> None:
@@ -106,7 +108,7 @@ def test_a_4000_character_message_is_fast_and_safe() -> None:
 
 
 def test_candidates_carry_soc_codes_through_the_trade() -> None:
-    match = normalize_trade("lineman")
+    match = normalize_trade("lineman", catalog=CATALOG)
     assert all(trade.soc for trade, _ in match.candidates)
 
 
@@ -130,4 +132,3 @@ def test_candidates_carry_soc_codes_through_the_trade() -> None:
 )
 def test_regions_are_normalised(text: str, code: str | None) -> None:
     assert normalize_region(text) == code
-

@@ -35,27 +35,20 @@ async def test_online_only_worker_never_sees_in_person_only(harness: Harness) ->
         assert credential_named(card.text).delivery != ["in_person"], card.text
 
 
-async def _ev_electrician(harness: Harness, user_id: int, budget: str) -> list[str]:
-    """A journeyman electrician who wants EV charging work (EVITP costs $275)."""
+async def _carpenter_starting_a_business(harness: Harness, user_id: int, budget: str) -> list[str]:
+    """A journeyman carpenter who wants his own business (the RRP firm fee is $300)."""
     worker = harness.emulator.user(user_id, "Mo", language_code="en")
-    await onboard_by_taps(worker, "Electrician", "Journeyman", "Promotion or raise", "✔ Done")
-    replies = await reply_to(worker, worker.send("EV charging stations"))
-    for label in ("✔ Done", "3–5 h", budget, "Either", "🇺🇸 USA"):
-        replies = await reply_to(worker, worker.press(label))
+    taps = list(taps_to_cards("Carpenter", goal="Start my own business", budget=budget))
+    taps[1] = "Journeyman"
+    replies, _ = await onboard_by_taps(worker, *taps)
     return [credential_named(card.text).id for card in cards(replies)]
 
 
 async def test_a_small_budget_moves_a_costly_credential_down(harness: Harness) -> None:
-    assert await _ev_electrician(harness, 2003, "No limit") == [
-        "evitp-certification",
-        "nfpa-cesw",
-        "nfpa-cest",
-    ]
-    assert await _ev_electrician(harness, 2004, "Up to $100") == [
-        "nfpa-cesw",
-        "evitp-certification",
-        "nfpa-cest",
-    ]
+    unlimited = await _carpenter_starting_a_business(harness, 2003, "No limit")
+    assert unlimited[0] == "epa-rrp-firm", unlimited
+    small = await _carpenter_starting_a_business(harness, 2004, "Up to $100")
+    assert len(small) == 3 and "epa-rrp-firm" not in small, small
     async with harness.services.sessions() as session:
         assert (await session.get(Profile, 2004)).budget_usd == 100  # type: ignore[union-attr]
 

@@ -108,6 +108,9 @@ async def test_a_spanish_worker_is_answered_in_spanish_from_the_first_words(
     shown = cards(replies)
     assert len(shown) == 3, texts(replies)
     assert {"Detalles", "No es para mí"} <= set(labels(shown))
+    for card in shown:  # the description line is the catalog's Spanish one
+        record = next(c for c in CATALOG.credentials.values() if c.name[:30] in card.text)
+        assert shorten(record.description_es or "", 110) in card.text
     profile, user = await _profile(harness, 8005)
     assert (profile.experience, profile.goals, profile.region) == (
         "journeyman",
