@@ -10,6 +10,13 @@ from catalog.schema import Credential
 from catalog.text import tokens
 
 MAX_LIMIT = 100
+# Words that say what kind of thing is wanted, not which one: "forklift certification"
+# is about forklifts whether or not a record calls itself a certification.
+KIND_WORDS = frozenset(
+    "cert certs certificate certification certified training course class classes license "
+    "licence card ticket program exam test online certificacion certificado curso licencia "
+    "tarjeta examen".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +57,23 @@ def search(text: str, limit: int = 10, *, catalog: Catalog) -> list[SearchHit]:
     if not text or limit == 0:
         return []
     records = catalog.records
-    return [SearchHit(records[hit.index], hit.score) for hit in catalog.index.search(text, limit)]
+    hits = [SearchHit(records[hit.index], hit.score) for hit in catalog.index.search(text, limit)]
+    return _whole_query_first(hits, text, catalog)
+
+
+def _whole_query_first(hits: list[SearchHit], text: str, catalog: Catalog) -> list[SearchHit]:
+    """When some credentials match every word asked for, drop those matching only some:
+    "arc flash" is about arc-flash safety, not robotic *arc* welding."""
+    asked = set(tokens(text, limit=MAX_SEARCH_TOKENS)) - KIND_WORDS
+    if len(asked) < 2 or not hits:
+        return hits
+    covered = [
+        {w for words in matched_words(h.credential, text, catalog=catalog).values() for w in words}
+        for h in hits
+    ]
+    if not any(asked <= words for words in covered):
+        return hits
+    return [h for h, words in zip(hits, covered, strict=True) if asked <= words]
 
 
 def suggest_credentials(prefix_text: str, limit: int = 6, *, catalog: Catalog) -> list[SearchHit]:

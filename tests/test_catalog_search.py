@@ -66,3 +66,12 @@ def test_suggestions_for_search_as_you_type_are_few() -> None:
     hits = suggest_credentials("cdl", catalog=CATALOG)
     assert 0 < len(hits) <= 6
     assert {h.id for h in hits[:2]} == {"cdl-class-a", "cdl-class-b"}
+
+
+def test_a_phrase_asked_for_is_not_answered_with_half_of_it() -> None:
+    """ "arc flash" is arc-flash safety, never robotic *arc* welding."""
+    hits = [h.id for h in search("arc flash", 10, catalog=CATALOG)]
+    assert hits[0] == "nfpa-70e-training"
+    assert not [h for h in hits if "aws" in h or "weld" in h], hits
+    # Kind words do not count: a forklift certification is about forklifts.
+    assert search("forklift certification", 3, catalog=CATALOG)[0].id == "forklift-operator"

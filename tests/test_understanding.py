@@ -182,3 +182,4 @@ async def test_find_shows_the_quoted_query_once(harness: Harness) -> None:
     replies = await reply_to(worker, worker.send('/find "arc flash"'))
     assert 'Results for "arc flash"' in texts(replies)
     assert '""' not in texts(replies)
+    assert "Robotic" not in texts(replies)
