@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from zoneinfo import ZoneInfo
@@ -16,8 +17,10 @@ from bot.clock import Clock
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade_to_head
 from bot.i18n import N_, available_languages, translator
+from bot.language_id import language_of
 from bot.persistence import DatabasePersistence
 from bot.runtime import Services, ToolboxContext, WriteThroughApplication
+from bot.services.timezones import place_from_text
 from bot.services.users import mark_blocked
 from bot.settings import Settings
 from catalog import default_catalog
@@ -44,9 +47,27 @@ async def build_services(settings: Settings, clock: Clock) -> Services:
     sessions = make_sessionmaker(engine)
     catalog = default_catalog()
     await sync_catalog(sessions, catalog, clock)
+    _warm_up_in_background()
     return Services(
         settings=settings, clock=clock, engine=engine, sessions=sessions, catalog=catalog
     )
+
+
+_warming: set[asyncio.Task[None]] = set()
+
+
+def _warm_up_in_background() -> None:
+    """Load the town gazetteer and the language models in a thread, once per process, so
+    the first worker who types a town or a Spanish word does not wait for them (about a
+    second each) and start-up does not either."""
+
+    def load() -> None:
+        place_from_text("Houston")
+        language_of("hola amigo")
+
+    task = asyncio.create_task(asyncio.to_thread(load))
+    _warming.add(task)  # keep a reference until done (asyncio holds tasks weakly)
+    task.add_done_callback(_warming.discard)
 
 
 def build_application(services: Services, token: str) -> Application:  # type: ignore[type-arg]
