@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.catalog_sync import sync_catalog
 from bot.clock import Clock
@@ -17,7 +17,13 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade_to_head
 from bot.i18n import N_, available_languages, translator
 from bot.persistence import DatabasePersistence
-from bot.runtime import Services, ToolboxContext, WriteThroughApplication
+from bot.ratelimit import ToolboxRateLimiter
+from bot.runtime import (
+    PerChatUpdateProcessor,
+    Services,
+    ToolboxContext,
+    WriteThroughApplication,
+)
 from bot.services.users import mark_blocked
 from bot.settings import Settings
 from catalog import default_catalog
@@ -65,10 +71,12 @@ def build_application(services: Services, token: str) -> Application:  # type: i
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(ToolboxRateLimiter(limits=settings.flood_limits))
         .persistence(DatabasePersistence(services.sessions, services.clock))
         .context_types(ContextTypes(context=ToolboxContext))
-        .post_init(_post_init)
+        # Updates come from our inbox (bot/inbox_intake.py), not PTB's Updater.
+        .updater(None)
+        .concurrent_updates(PerChatUpdateProcessor())
         .build()
     )
     application.toolbox_services = services  # type: ignore[attr-defined]
@@ -77,7 +85,8 @@ def build_application(services: Services, token: str) -> Application:  # type: i
     return application
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """The command menu in every language; bot/serve.py calls it at every start."""
     for language in available_languages():
         t = translator(language)
         commands = [BotCommand(name, t(description)) for name, description in COMMANDS]
@@ -95,6 +104,10 @@ async def _on_error(update: object, context: ToolboxContext) -> None:
                 await mark_blocked(session, services.clock, update.effective_user.id)
         return
     log.error("Update %r caused an error", update, exc_info=context.error)
+    if isinstance(context.error, NetworkError) and not isinstance(context.error, BadRequest):
+        # Telegram kept failing or timing out past the rate limiter's retries: the reply may
+        # have arrived after all, and an apology would go through the same failing API.
+        return
     if isinstance(update, Update) and update.effective_chat:
         user = update.effective_user
         t = translator(user.language_code if user else None)
