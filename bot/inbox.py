@@ -1,8 +1,8 @@
 """The update inbox: every update Telegram sends is written here before Telegram is told
 it arrived, handled from here, and marked done in the same transaction as the conversation
 state it changed (see `DatabasePersistence.commit`). A crash leaves "pending" rows that the
-next start finishes; an update that cannot be parsed, or that was in flight at
-`MAX_ATTEMPTS` crashes in a row, is set aside with its error (`python -m bot inbox`).
+next start finishes; an update that cannot be parsed, or that the process kept dying on
+(`MAX_ATTEMPTS`), is set aside with its error (`python -m bot inbox`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from bot.clock import Clock
 from bot.db.models import InboxUpdate
 
 PENDING, DONE, SET_ASIDE = "pending", "done", "set_aside"
-# Handed to the handlers this many times without finishing (each time the process died):
-# the update itself is the likely cause, so it is set aside instead of killing us again.
+# Handled alone this many times without finishing (each time the process died): the
+# update itself is the likely cause, so it is set aside instead of killing us again.
 MAX_ATTEMPTS = 3
 # Done rows are kept this long, so a re-delivered update_id is recognised and skipped.
 KEEP_DONE = timedelta(days=2)
@@ -69,9 +69,12 @@ class UpdateInbox:
         return None if highest is None else int(highest) + 1
 
     async def take_pending(self, limit: int) -> list[dict[str, Any]]:
-        """The oldest pending updates a crash left, counted as one more attempt each.
+        """The oldest pending updates a crash left, each counted as one more attempt.
 
-        Those already tried `MAX_ATTEMPTS` times are set aside instead of returned.
+        Updates that were already handed out before (in flight at a crash) are suspects:
+        they come back one at a time, so a crash while one runs alone is charged to it
+        only; after `MAX_ATTEMPTS` such crashes it is set aside instead of returned.
+        Untried ones come back together, up to `limit`.
         """
         async with self._sessions.begin() as session:
             rows = list(
@@ -82,15 +85,21 @@ class UpdateInbox:
                     .limit(limit)
                 )
             )
-            taken = []
+            taken: list[dict[str, Any]] = []
             for row in rows:
-                row.attempts += 1
-                if row.attempts > MAX_ATTEMPTS:
-                    row.status = SET_ASIDE
-                    row.error = f"in flight at {MAX_ATTEMPTS} crashes in a row"
-                    row.handled_at = self._clock.now()
-                else:
+                if row.attempts > 0:
+                    if taken:
+                        break  # a suspect waits until the untried ones before it are done
+                    if row.attempts >= MAX_ATTEMPTS:
+                        row.status = SET_ASIDE
+                        row.error = f"the bot died while handling it, {row.attempts} times"
+                        row.handled_at = self._clock.now()
+                        continue
+                    row.attempts += 1
                     taken.append(row.payload)
+                    break
+                row.attempts += 1
+                taken.append(row.payload)
         return taken
 
     async def set_aside(self, update_id: int, error: str) -> None:
