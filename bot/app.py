@@ -80,6 +80,7 @@ def build_application(services: Services, token: str) -> Application:  # type: i
         .build()
     )
     application.toolbox_services = services  # type: ignore[attr-defined]
+    application.not_in_inbox = set()  # type: ignore[attr-defined]
     register(application)
     application.add_error_handler(_on_error)
     return application

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.db.engine import make_engine
 from bot.db.models import InboxUpdate
 
 PENDING, DONE, SET_ASIDE = "pending", "done", "set_aside"
@@ -23,6 +24,25 @@ PENDING, DONE, SET_ASIDE = "pending", "done", "set_aside"
 MAX_ATTEMPTS = 3
 # Done rows are kept this long, so a re-delivered update_id is recognised and skipped.
 KEEP_DONE = timedelta(days=2)
+
+
+# Every chat waits while a batch is stored, so on SQLite a lock is given up on sooner
+# than the handlers' 5 s (and the batch is then handled from memory).
+SQLITE_LOCK_WAIT_MS = 1000
+
+
+def make_inbox_engine(url: str) -> AsyncEngine:
+    """An engine of the inbox's own, so its lock wait differs from the handlers'."""
+    engine = make_engine(url, pool_size=2)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _shorter_lock_wait(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
+            cursor.close()
+
+    return engine
 
 
 @dataclass(frozen=True)

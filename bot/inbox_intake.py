@@ -34,6 +34,7 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", categ
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 POLL_RETRY_MAX = 30.0  # seconds between getUpdates attempts while the Bot API is down
+STORE_RETRY = 5.0  # seconds between inbox attempts while the database refuses
 
 
 class UpdateIntake:
@@ -45,7 +46,7 @@ class UpdateIntake:
         self._task: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._secret = ""
-        self._warned_store = False
+        self._store_again_at = 0.0  # after a failure, loop time of the next attempt
 
     # Starting and stopping -------------------------------------------------------------
 
@@ -164,21 +165,28 @@ class UpdateIntake:
 
         When the database refuses (locked, read-only, down) we handle them anyway, straight
         from memory: answering /help matters more than the crash guarantee for those few.
+        Then we only try again every `STORE_RETRY` seconds, so a lock does not slow every
+        update down.
         """
-        try:
-            fresh = await self._inbox.add(updates)
-        except Exception as exc:
-            if not self._warned_store:
-                log.warning(
-                    "Update inbox unavailable (%s): handling updates from memory until it is back",
-                    exc.__class__.__name__,
-                )
-                self._warned_store = True
-            return updates
-        if self._warned_store:
-            log.warning("Update inbox available again")
-            self._warned_store = False
-        return fresh
+        loop = asyncio.get_running_loop()
+        if loop.time() >= self._store_again_at:
+            try:
+                fresh = await self._inbox.add(updates)
+            except Exception as exc:
+                if not self._store_again_at:
+                    log.warning(
+                        "Update inbox unavailable (%s): handling updates from memory until "
+                        "it is back",
+                        exc.__class__.__name__,
+                    )
+                self._store_again_at = loop.time() + STORE_RETRY
+            else:
+                if self._store_again_at:
+                    log.warning("Update inbox available again")
+                    self._store_again_at = 0.0
+                return fresh
+        self._application.not_in_inbox.update(u["update_id"] for u in updates)  # type: ignore[attr-defined]
+        return updates
 
     async def _dispatch(self, raw: dict[str, Any]) -> None:
         update_id = raw["update_id"]

@@ -98,6 +98,9 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
     """
 
     toolbox_services: Services
+    # Updates the inbox could not store (database unavailable): handled, but with no row
+    # to mark done. bot/inbox_intake.py adds to it.
+    not_in_inbox: set[int]
 
     async def process_update(self, update: object) -> None:
         await super().process_update(update)
@@ -106,8 +109,10 @@ class WriteThroughApplication(Application):  # type: ignore[type-arg]
         # Stages only what changed (see DatabasePersistence); the commit writes this update's.
         await self.update_persistence()
         user = update.effective_user
+        stored = update.update_id not in self.not_in_inbox
+        self.not_in_inbox.discard(update.update_id)
         await self.persistence.commit(
-            update.update_id,
+            update.update_id if stored else None,
             update.effective_chat.id if update.effective_chat else None,
             user.id if user else None,
         )

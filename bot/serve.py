@@ -8,12 +8,14 @@ import signal
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application, build_services, register_commands
 from bot.clock import Clock
-from bot.inbox import UpdateInbox
+from bot.db.engine import make_sessionmaker
+from bot.inbox import UpdateInbox, make_inbox_engine
 from bot.inbox_intake import UpdateIntake
 from bot.runtime import Services
 from bot.settings import Settings
@@ -26,6 +28,7 @@ class RunningBot:
     application: Application  # type: ignore[type-arg]
     services: Services
     intake: UpdateIntake
+    inbox_engine: AsyncEngine
 
     async def stop(self) -> None:
         application = self.application
@@ -35,6 +38,7 @@ class RunningBot:
                 await application.stop()  # handles what is queued, then flushes persistence
             await application.shutdown()
         finally:
+            await self.inbox_engine.dispose()
             await self.services.engine.dispose()
 
 
@@ -44,7 +48,8 @@ async def start_bot(
     """Migrate, load the catalog, connect to the Bot API and start receiving updates."""
     services = await build_services(settings, clock)
     application = build_application(services, token)
-    intake = UpdateIntake(application, UpdateInbox(services.sessions, clock))
+    inbox_engine = make_inbox_engine(settings.database_url)
+    intake = UpdateIntake(application, UpdateInbox(make_sessionmaker(inbox_engine), clock))
     try:
         await application.initialize()
         try:
@@ -68,9 +73,10 @@ async def start_bot(
             await intake.start_polling(poll_timeout)
     except BaseException:
         await intake.stop()
+        await inbox_engine.dispose()
         await services.engine.dispose()
         raise
-    return RunningBot(application, services, intake)
+    return RunningBot(application, services, intake, inbox_engine)
 
 
 async def serve(settings: Settings, token: str) -> None:
