@@ -8,7 +8,8 @@ so its CPU time and peak memory are read from /proc without the emulator's or th
 Emulated workers run concurrently, each waiting for the answer before the next action:
 Toolbox workers go through onboarding by taps, `/find` and `/help`; echo workers send the
 same number of text messages. Flood control is off for both (otherwise Telegram's 30
-messages a second would set both figures). With `--json` the last line is one JSON object.
+messages a second would set both figures): the emulator's, and Toolbox's own limiter
+(FLOOD_LIMITS=false; its retries stay on). With `--json` the last line is one JSON object.
 Not a test: run it by hand (Linux only, it reads /proc).
 """
 
@@ -190,10 +191,11 @@ async def measure_toolbox(
             "TELEGRAM_API_BASE_URL": emulator.api_url,
             "DATABASE_URL": database_url,
             "LOG_LEVEL": "WARNING",
+            "FLOOD_LIMITS": "false",  # the emulator has none either (see the docstring)
         }
         command = ["-m", "bot", "run"]
         if profile:
-            command = ["-m", "cProfile", "-o", profile, "-m", "bot", "run"]
+            command = [str(Path(__file__)), "--serve-profiled", profile]
         process = await start_process(emulator, command, env)
         try:
             people = [emulator.user(800_000 + i, f"Worker{i}") for i in range(users)]
@@ -271,18 +273,38 @@ def serve_echo(api_url: str) -> None:
     application.run_polling(poll_interval=0, timeout=10)
 
 
+def serve_profiled(out: str) -> None:
+    """`python -m bot run` under cProfile counting CPU time (not wall time, which would
+    charge every await to whatever was waiting)."""
+    import cProfile
+
+    from bot.__main__ import main as bot_main
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    try:
+        bot_main(["run"])
+    finally:
+        profiler.disable()
+        profiler.dump_stats(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=40, help="concurrent workers (40)")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--postgres-url", help="server for --db postgresql (TEST_POSTGRES_URL)")
-    parser.add_argument("--profile", help="run Toolbox under cProfile, stats to this file")
+    parser.add_argument("--profile", help="run Toolbox under cProfile (CPU time), stats here")
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
     parser.add_argument("--timeout", type=float, default=600, help="give up after (s)")
     parser.add_argument("--serve-echo", metavar="API_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-profiled", metavar="OUT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_echo:
         serve_echo(args.serve_echo)
+        return
+    if args.serve_profiled:
+        serve_profiled(args.serve_profiled)
         return
     result = asyncio.run(asyncio.wait_for(run(args), args.timeout))
     print(

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -60,27 +61,37 @@ class UpdateInbox:
         self._clock = clock
 
     async def add(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Store updates not seen before; return those (the ones to handle now), in order."""
-        ids = [u["update_id"] for u in updates]
+        """Store updates not seen before; return those (the ones to handle now), in order.
+
+        One INSERT ... ON CONFLICT DO NOTHING RETURNING: a re-delivered update_id (stored
+        before a crash, never confirmed) is skipped here and finished by the recovery.
+        """
+        if not updates:
+            return []
+        now = self._clock.now()
         async with self._sessions.begin() as session:
-            known = set(
+            dialect = session.get_bind().dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            stored = set(
                 await session.scalars(
-                    select(InboxUpdate.update_id).where(InboxUpdate.update_id.in_(ids))
+                    insert(InboxUpdate)
+                    .values(
+                        [
+                            {
+                                "update_id": u["update_id"],
+                                "payload": u,
+                                "status": PENDING,
+                                "attempts": 0,
+                                "received_at": now,
+                            }
+                            for u in updates
+                        ]
+                    )
+                    .on_conflict_do_nothing(index_elements=["update_id"])
+                    .returning(InboxUpdate.update_id)
                 )
             )
-            fresh = [u for u in updates if u["update_id"] not in known]
-            now = self._clock.now()
-            session.add_all(
-                InboxUpdate(
-                    update_id=u["update_id"],
-                    payload=u,
-                    status=PENDING,
-                    attempts=0,
-                    received_at=now,
-                )
-                for u in fresh
-            )
-        return fresh
+        return [u for u in updates if u["update_id"] in stored]
 
     async def next_offset(self) -> int | None:
         """The getUpdates offset that confirms everything already stored."""

@@ -52,7 +52,7 @@ class UpdateIntake:
 
     async def start_polling(self, poll_timeout: int) -> None:
         await self._application.bot.delete_webhook()
-        self._task = asyncio.create_task(self._recover_then(self._poll(poll_timeout)))
+        self._task = asyncio.create_task(self._recover_then_poll(poll_timeout))
 
     async def start_webhook(
         self, *, listen: str, port: int, path: str, url: str, secret: str | None
@@ -80,12 +80,12 @@ class UpdateIntake:
 
     # Recovery --------------------------------------------------------------------------
 
-    async def _recover_then(self, work: Any) -> None:
+    async def _recover_then_poll(self, poll_timeout: int) -> None:
         try:
             await self._recover()
         except Exception:
             log.exception("Could not finish the updates a crash left; they wait for the next start")
-        await work
+        await self._poll(poll_timeout)
 
     async def _recover(self) -> None:
         """Handle what a crash left pending, oldest first, before anything new."""

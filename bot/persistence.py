@@ -10,6 +10,7 @@ only its own chat's and user's entries and leaves the others staged for their ow
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -60,6 +61,9 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._states: dict[StateKey, Any] = {}  # staged: state, or None to delete
         self._written: dict[DataKey | StateKey, str] = {}  # fingerprints of what is stored
         self._done: list[int] = []  # handled updates whose done mark is not yet written
+        self._wanted: set[DataKey | StateKey] = set()  # keys the next group commit writes
+        self._waiting: list[asyncio.Future[bool]] = []  # commits waiting for it
+        self._writer: asyncio.Task[None] | None = None
 
     # Loading (once, at initialize) ------------------------------------------------------
 
@@ -150,26 +154,45 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
     async def commit(self, update_id: int | None, chat_id: int | None, user_id: int | None) -> bool:
         """Write what this update changed and mark it done, in one transaction.
 
-        Returns False (after one log line) when the database refused: the changes stay
-        staged and the done mark is retried with the next commit.
+        Updates finishing at the same time share the transaction (a group commit: one
+        writer, so they never wait on each other's locks). Returns False (after one log
+        line) when the database refused: the changes stay staged and the done mark is
+        retried with the next commit.
         """
         owners = {owner for owner in (chat_id, user_id) if owner is not None}
-        data = {
-            key: value
-            for key, value in self._data.items()
+        self._wanted.update(
+            key
+            for key in self._data
             if key[0] in (BOT, CALLBACK)
             or (key[0] == USER and key[1] == user_id)
             or (key[0] == CHAT and key[1] == chat_id)
-        }
-        states = {
-            key: value for key, value in self._states.items() if owners & set(_text_to_key(key[1]))
-        }
+        )
+        self._wanted.update(key for key in self._states if owners & set(_text_to_key(key[1])))
         if update_id is not None:
             self._done.append(update_id)
-        return await self._write(data, states)
+        if not self._wanted and not self._done:
+            return True
+        written: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append(written)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches())
+        return await written
+
+    async def _write_batches(self) -> None:
+        while self._waiting:
+            waiting, self._waiting = self._waiting, []
+            wanted, self._wanted = self._wanted, set()
+            data = {k: self._data[k] for k in wanted if k in self._data}
+            states = {k: self._states[k] for k in wanted if k in self._states}  # type: ignore[index]
+            ok = await self._write(data, states)  # type: ignore[arg-type]
+            for future in waiting:
+                if not future.done():
+                    future.set_result(ok)
 
     async def flush(self) -> None:
         """Write everything still staged (PTB calls this when the application stops)."""
+        if self._writer is not None:
+            await self._writer
         await self._write(dict(self._data), dict(self._states))
 
     async def _write(self, data: dict[DataKey, Any], states: dict[StateKey, Any]) -> bool:
