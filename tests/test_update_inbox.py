@@ -119,3 +119,21 @@ async def test_the_command_menu_is_registered_at_every_start_in_every_language(
 async def _reply(worker, text: str):  # type: ignore[no-untyped-def]
     await worker.send(text)
     return await worker.wait_for_reply(timeout=10)
+
+
+async def test_one_chats_updates_are_answered_in_order_while_chats_run_together(
+    harness: Harness,
+) -> None:
+    emulator = harness.emulator
+    first, second = (emulator.user(7330 + i, f"O{i}", language_code="en") for i in range(2))
+    queries = ("/find osha 10", "/find epa 608", "/find nfpa 70e")
+    for query in queries:  # queued back to back, before any answer
+        await first.send(query)
+        await second.send(query)
+    for worker in (first, second):
+        await worker.wait_for_reply(timeout=10)
+        await asyncio.sleep(0.3)
+        shown = [m.text for m in worker.messages]
+        assert len(shown) == 3, shown
+        for text, marker in zip(shown, ("OSHA 10", "608", "70E"), strict=True):
+            assert marker in text, shown
