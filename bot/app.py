@@ -19,6 +19,7 @@ from bot.i18n import N_, available_languages, translator
 from bot.persistence import DatabasePersistence
 from bot.ratelimit import ToolboxRateLimiter
 from bot.runtime import (
+    MAX_CONCURRENT_UPDATES,
     PerChatUpdateProcessor,
     Services,
     ToolboxContext,
@@ -45,7 +46,9 @@ COMMANDS = (
 
 async def build_services(settings: Settings, clock: Clock) -> Services:
     """Migrate the database, load the catalog into it and return the wired services."""
-    engine = make_engine(settings.database_url)
+    # A connection for each update that may run at once (and a few for jobs): SQLAlchemy's
+    # default of 5 (+10 overflow) made it open and close SQLite connections all the time.
+    engine = make_engine(settings.database_url, pool_size=MAX_CONCURRENT_UPDATES + 4)
     await upgrade_to_head(engine)
     sessions = make_sessionmaker(engine)
     catalog = default_catalog()
