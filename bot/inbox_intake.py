@@ -109,7 +109,13 @@ class UpdateIntake:
 
     async def _poll(self, poll_timeout: int) -> None:
         bot = self._application.bot
-        offset = await self._inbox.next_offset()
+        try:
+            offset = await self._inbox.next_offset()
+        except Exception as exc:
+            # Without it Telegram resends what it has not had confirmed; the inbox skips
+            # the update_ids it already holds.
+            log.warning("No getUpdates offset from the inbox (%s)", exc.__class__.__name__)
+            offset = None
         delay = 0.0
         while True:
             if delay:
@@ -136,8 +142,7 @@ class UpdateIntake:
             updates = [
                 u for u in raw if isinstance(u, dict) and isinstance(u.get("update_id"), int)
             ]
-            fresh = await self._store(updates)
-            for update in fresh:
+            for update in await self._store(updates):
                 await self._dispatch(update)
             # Confirmed to Telegram by the next getUpdates, now that they are stored.
             offset = max(u["update_id"] for u in updates) + 1 if updates else offset

@@ -87,6 +87,9 @@ class ToolboxRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> JSON:
+        if endpoint == "getUpdates":
+            # The intake (bot/inbox_intake.py) has its own backoff for the long poll.
+            return await callback(*args, **kwargs)
         is_message = endpoint in MESSAGE_METHODS
         if not is_message:
             # Without a chat_id PTB's limiter lets the call pass without spending budget.
