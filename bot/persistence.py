@@ -6,6 +6,8 @@ ones that differ from what the database already holds; `commit` then writes what
 changed (its user's and chat's data and conversations) in the same transaction that marks
 it done in the update inbox. Updates of different chats run concurrently, so a commit takes
 only its own chat's and user's entries and leaves the others staged for their own update.
+Data changed outside an update (a job) is written with that user's or chat's next update,
+or by the flush when the bot stops.
 """
 
 from __future__ import annotations
