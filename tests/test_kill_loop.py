@@ -64,8 +64,10 @@ async def test_ten_kills_with_hundreds_queued_lose_nothing(
 
         expected = CHATTY * EACH
         await wait_for(
-            lambda: all(len(w.messages) >= EACH for w in chatty)
-            and all("What do you want next?" in texts(w.messages) for w in onboarding),
+            lambda: (
+                all(len(w.messages) >= EACH for w in chatty)
+                and all("What do you want next?" in texts(w.messages) for w in onboarding)
+            ),
             60,
             "every queued update to be answered",
         )
