@@ -53,6 +53,7 @@ class UpdateIntake:
     async def start_polling(self, poll_timeout: int) -> None:
         await self._application.bot.delete_webhook()
         self._task = asyncio.create_task(self._recover_then_poll(poll_timeout))
+        self._task.add_done_callback(_report_if_polling_died)
 
     async def start_webhook(
         self, *, listen: str, port: int, path: str, url: str, secret: str | None
@@ -207,3 +208,8 @@ class UpdateIntake:
                 log.warning("Could not record set-aside update %s: %s", update_id, db_error)
             return
         await self._application.update_queue.put(update)
+
+
+def _report_if_polling_died(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.critical("Polling stopped; no updates are received", exc_info=task.exception())
