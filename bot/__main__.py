@@ -1,4 +1,4 @@
-"""`python -m bot migrate | run | demo`: the operator's command line."""
+"""`python -m bot migrate | run | demo | inbox`: the operator's command line."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "run", help="run the bot against TELEGRAM_API_BASE_URL (polling or webhook)"
     )
+    commands.add_parser(
+        "inbox", help="list the updates set aside (unparseable, or failing on every try)"
+    )
     demo = commands.add_parser("demo", help="chat with the bot offline in this terminal")
     demo.add_argument("--database", default=None, help="database URL (default: DATABASE_URL)")
     args = parser.parse_args(argv)
@@ -38,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "migrate":
             configure_logging(settings.log_level)
             asyncio.run(_migrate(settings))
+        elif args.command == "inbox":
+            configure_logging("WARNING")
+            asyncio.run(_inbox(settings))
         else:
             configure_logging("WARNING")
             from bot.demo import run_demo
@@ -72,6 +78,32 @@ async def _migrate(settings: Settings) -> None:
     services = await build_services(settings, Clock())
     print(f"database at head; catalog has {len(services.catalog.credentials)} credentials")
     await services.engine.dispose()
+
+
+async def _inbox(settings: Settings) -> None:
+    import json
+
+    from bot.clock import Clock
+    from bot.db.engine import make_engine, make_sessionmaker
+    from bot.db.migrate import upgrade_to_head
+    from bot.inbox import UpdateInbox
+
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade_to_head(engine)
+        inbox = UpdateInbox(make_sessionmaker(engine), Clock())
+        counts = await inbox.counts()
+        aside = await inbox.set_aside_list()
+    finally:
+        await engine.dispose()
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "empty"
+    print(f"update inbox: {summary}")
+    for item in aside:
+        print(
+            f"update {item.update_id} (received {item.received_at:%Y-%m-%d %H:%M} UTC, "
+            f"{item.attempts} attempt(s)): {item.error}"
+        )
+        print("  " + json.dumps(item.payload, ensure_ascii=False)[:500])
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.catalog_sync import sync_catalog
 from bot.clock import Clock
@@ -19,7 +19,14 @@ from bot.db.migrate import upgrade_to_head
 from bot.i18n import N_, available_languages, translator
 from bot.language_id import language_of
 from bot.persistence import DatabasePersistence
-from bot.runtime import Services, ToolboxContext, WriteThroughApplication
+from bot.ratelimit import ToolboxRateLimiter
+from bot.runtime import (
+    MAX_CONCURRENT_UPDATES,
+    PerChatUpdateProcessor,
+    Services,
+    ToolboxContext,
+    WriteThroughApplication,
+)
 from bot.services.timezones import place_from_text
 from bot.services.users import mark_blocked
 from bot.settings import Settings
@@ -42,7 +49,9 @@ COMMANDS = (
 
 async def build_services(settings: Settings, clock: Clock) -> Services:
     """Migrate the database, load the catalog into it and return the wired services."""
-    engine = make_engine(settings.database_url)
+    # A connection for each update that may run at once (and a few for jobs): SQLAlchemy's
+    # default of 5 (+10 overflow) made it open and close SQLite connections all the time.
+    engine = make_engine(settings.database_url, pool_size=MAX_CONCURRENT_UPDATES + 4)
     await upgrade_to_head(engine)
     sessions = make_sessionmaker(engine)
     catalog = default_catalog()
@@ -86,19 +95,23 @@ def build_application(services: Services, token: str) -> Application:  # type: i
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(ToolboxRateLimiter(limits=settings.flood_limits))
         .persistence(DatabasePersistence(services.sessions, services.clock))
         .context_types(ContextTypes(context=ToolboxContext))
-        .post_init(_post_init)
+        # Updates come from our inbox (bot/inbox_intake.py), not PTB's Updater.
+        .updater(None)
+        .concurrent_updates(PerChatUpdateProcessor())
         .build()
     )
     application.toolbox_services = services  # type: ignore[attr-defined]
+    application.not_in_inbox = set()  # type: ignore[attr-defined]
     register(application)
     application.add_error_handler(_on_error)
     return application
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """The command menu in every language; bot/serve.py calls it at every start."""
     for language in available_languages():
         t = translator(language)
         commands = [BotCommand(name, t(description)) for name, description in COMMANDS]
@@ -116,6 +129,10 @@ async def _on_error(update: object, context: ToolboxContext) -> None:
                 await mark_blocked(session, services.clock, update.effective_user.id)
         return
     log.error("Update %r caused an error", update, exc_info=context.error)
+    if isinstance(context.error, NetworkError) and not isinstance(context.error, BadRequest):
+        # Telegram kept failing or timing out past the rate limiter's retries: the reply may
+        # have arrived after all, and an apology would go through the same failing API.
+        return
     if isinstance(update, Update) and update.effective_chat:
         user = update.effective_user
         t = translator(user.language_code if user else None)

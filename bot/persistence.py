@@ -1,24 +1,39 @@
 """PTB persistence in our own database: no pickle files, nothing lost on `kill -9`.
 
-PTB only calls the `update_*` methods from `Application.update_persistence()`, which runs
-every `update_interval` seconds. `WriteThroughApplication` (bot/app.py) calls it after
-every update instead, so an answer is on disk before the next one is read.
+PTB hands us user, chat and bot data and conversation states through the `update_*`
+methods (from `Application.update_persistence()`). We only stage them here, keeping the
+ones that differ from what the database already holds; `commit` then writes what one update
+changed (its user's and chat's data and conversations) in the same transaction that marks
+it done in the update inbox. Updates of different chats run concurrently, so a commit takes
+only its own chat's and user's entries and leaves the others staged for their own update.
+Data changed outside an update (a job) is written with that user's or chat's next update,
+or by the flush when the bot stops.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.clock import Clock
 from bot.db.models import ConversationState, PersistedData
+from bot.inbox import mark_done
+
+log = logging.getLogger(__name__)
 
 USER, CHAT, BOT, CALLBACK = "user", "chat", "bot", "callback"
+DROP = object()  # staged in place of data that is to be deleted
+
+DataKey = tuple[str, int]  # (kind, owner_id)
+StateKey = tuple[str, str]  # (conversation name, key as JSON text)
 
 
 def _key_to_text(key: ConversationKey) -> str:
@@ -29,35 +44,38 @@ def _text_to_key(text: str) -> ConversationKey:
     return tuple(json.loads(text))
 
 
+def _fingerprint(value: object) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
 class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
-        update_interval: float = 60,
+        update_interval: float = 3600,
     ) -> None:
+        # PTB's own interval only stages (see `commit`); an hour keeps its deep copies rare.
         super().__init__(store_data=PersistenceInput(), update_interval=update_interval)
         self._sessions = sessionmaker
         self._clock = clock
+        self._data: dict[DataKey, Any] = {}  # staged: data, or DROP
+        self._states: dict[StateKey, Any] = {}  # staged: state, or None to delete
+        self._written: dict[DataKey | StateKey, str] = {}  # fingerprints of what is stored
+        self._done: list[int] = []  # handled updates whose done mark is not yet written
+        self._wanted: set[DataKey | StateKey] = set()  # keys the next group commit writes
+        self._waiting: list[asyncio.Future[bool]] = []  # commits waiting for it
+        self._writer: asyncio.Task[None] | None = None
+
+    # Loading (once, at initialize) ------------------------------------------------------
 
     async def _load(self, kind: str) -> dict[int, dict[str, Any]]:
         async with self._sessions() as session:
             rows = await session.scalars(select(PersistedData).where(PersistedData.kind == kind))
-            return {row.owner_id: row.data for row in rows}
-
-    async def _save(self, kind: str, owner_id: int, data: Any) -> None:
-        async with self._sessions.begin() as session:
-            await session.merge(
-                PersistedData(kind=kind, owner_id=owner_id, data=data, updated_at=self._clock.now())
-            )
-
-    async def _drop(self, kind: str, owner_id: int) -> None:
-        async with self._sessions.begin() as session:
-            await session.execute(
-                delete(PersistedData).where(
-                    PersistedData.kind == kind, PersistedData.owner_id == owner_id
-                )
-            )
+            loaded = {row.owner_id: row.data for row in rows}
+        for owner_id, data in loaded.items():
+            self._written[(kind, owner_id)] = _fingerprint(data)
+        return loaded
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
         return await self._load(USER)
@@ -76,50 +94,53 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
 
     async def get_conversations(self, name: str) -> ConversationDict:
         async with self._sessions() as session:
-            rows = await session.scalars(
-                select(ConversationState).where(ConversationState.name == name)
+            rows = list(
+                await session.scalars(
+                    select(ConversationState).where(ConversationState.name == name)
+                )
             )
-            return {_text_to_key(row.key): row.state["state"] for row in rows}
+        for row in rows:
+            self._written[(name, row.key)] = _fingerprint(row.state["state"])
+        return {_text_to_key(row.key): row.state["state"] for row in rows}
+
+    # Staging (PTB calls these) -----------------------------------------------------------
+
+    def _stage_data(self, key: DataKey, data: Any) -> None:
+        if data is not DROP and self._written.get(key) == _fingerprint(data):
+            self._data.pop(key, None)  # back to what is stored: nothing to write
+        else:
+            self._data[key] = data
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        async with self._sessions.begin() as session:
-            if new_state is None:
-                await session.execute(
-                    delete(ConversationState).where(
-                        ConversationState.name == name,
-                        ConversationState.key == _key_to_text(key),
-                    )
-                )
-            else:
-                await session.merge(
-                    ConversationState(
-                        name=name,
-                        key=_key_to_text(key),
-                        state={"state": new_state},
-                        updated_at=self._clock.now(),
-                    )
-                )
+        state_key = (name, _key_to_text(key))
+        stored = self._written.get(state_key)
+        if (new_state is None and stored is None) or (
+            new_state is not None and stored == _fingerprint(new_state)
+        ):
+            self._states.pop(state_key, None)
+        else:
+            self._states[state_key] = new_state
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
-        await self._save(USER, user_id, data)
+        self._stage_data((USER, user_id), data)
 
     async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
-        await self._save(CHAT, chat_id, data)
+        self._stage_data((CHAT, chat_id), data)
 
     async def update_bot_data(self, data: dict[str, Any]) -> None:
-        await self._save(BOT, 0, data)
+        self._stage_data((BOT, 0), data)
 
     async def update_callback_data(self, data: CDCData) -> None:
         queue, mapping = data
-        await self._save(CALLBACK, 0, {"queue": [list(e) for e in queue], "mapping": mapping})
+        self._stage_data((CALLBACK, 0), {"queue": [list(e) for e in queue], "mapping": mapping})
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        await self._drop(CHAT, chat_id)
+        self._stage_data((CHAT, chat_id), DROP)
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self._drop(USER, user_id)
+        self._stage_data((USER, user_id), DROP)
 
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
         """Nothing to do: this process is the only writer of PTB data."""
@@ -130,5 +151,120 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
     async def refresh_bot_data(self, bot_data: dict[str, Any]) -> None:
         """Nothing to do: this process is the only writer of PTB data."""
 
+    # Writing -----------------------------------------------------------------------------
+
+    async def commit(self, update_id: int | None, chat_id: int | None, user_id: int | None) -> bool:
+        """Write what this update changed and mark it done, in one transaction.
+
+        Updates finishing at the same time share the transaction (a group commit: one
+        writer, so they never wait on each other's locks). Returns False (after one log
+        line) when the database refused: the changes stay staged and the done mark is
+        retried with the next commit.
+        """
+        owners = {owner for owner in (chat_id, user_id) if owner is not None}
+        self._wanted.update(
+            key
+            for key in self._data
+            if key[0] in (BOT, CALLBACK)
+            or (key[0] == USER and key[1] == user_id)
+            or (key[0] == CHAT and key[1] == chat_id)
+        )
+        self._wanted.update(key for key in self._states if owners & set(_text_to_key(key[1])))
+        if update_id is not None:
+            self._done.append(update_id)
+        if not self._wanted and not self._done:
+            return True
+        written: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append(written)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_batches())
+        return await written
+
+    async def _write_batches(self) -> None:
+        while self._waiting:
+            waiting, self._waiting = self._waiting, []
+            wanted, self._wanted = self._wanted, set()
+            data = {k: self._data[k] for k in wanted if k in self._data}
+            states = {k: self._states[k] for k in wanted if k in self._states}  # type: ignore[index]
+            ok = await self._write(data, states)  # type: ignore[arg-type]
+            for future in waiting:
+                if not future.done():
+                    future.set_result(ok)
+
     async def flush(self) -> None:
-        """Every write is already committed."""
+        """Write everything still staged (PTB calls this when the application stops)."""
+        if self._writer is not None:
+            await self._writer
+        await self._write(dict(self._data), dict(self._states))
+
+    async def _write(self, data: dict[DataKey, Any], states: dict[StateKey, Any]) -> bool:
+        done = list(self._done)
+        if not data and not states and not done:
+            return True
+        now = self._clock.now()
+        try:
+            async with self._sessions.begin() as session:
+                insert = _insert_for(session)
+                for (kind, owner_id), value in data.items():
+                    if value is DROP:
+                        await session.execute(
+                            delete(PersistedData).where(
+                                PersistedData.kind == kind, PersistedData.owner_id == owner_id
+                            )
+                        )
+                    else:
+                        await session.execute(
+                            insert(PersistedData)
+                            .values(kind=kind, owner_id=owner_id, data=value, updated_at=now)
+                            .on_conflict_do_update(
+                                index_elements=["kind", "owner_id"],
+                                set_={"data": value, "updated_at": now},
+                            )
+                        )
+                for (name, key), state in states.items():
+                    if state is None:
+                        await session.execute(
+                            delete(ConversationState).where(
+                                ConversationState.name == name, ConversationState.key == key
+                            )
+                        )
+                    else:
+                        document = {"state": state}
+                        await session.execute(
+                            insert(ConversationState)
+                            .values(name=name, key=key, state=document, updated_at=now)
+                            .on_conflict_do_update(
+                                index_elements=["name", "key"],
+                                set_={"state": document, "updated_at": now},
+                            )
+                        )
+                if done:
+                    await session.execute(mark_done(done, now))
+        except Exception as exc:
+            # The database is locked, read-only or gone: keep everything staged; the next
+            # commit (or the flush at stop) tries again.
+            log.warning("Could not write conversation state yet: %s", exc.__class__.__name__)
+            return False
+        del self._done[: len(done)]
+        for key, value in data.items():
+            if self._data.get(key) is value:  # not re-staged by a newer update meanwhile
+                del self._data[key]
+            if value is DROP:
+                self._written.pop(key, None)
+            else:
+                self._written[key] = _fingerprint(value)
+        for state_key, state in states.items():
+            if self._states.get(state_key) is state:
+                del self._states[state_key]
+            if state is None:
+                self._written.pop(state_key, None)
+            else:
+                self._written[state_key] = _fingerprint(state)
+        return True
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    """INSERT with ON CONFLICT for this session's database (SQLite and PostgreSQL both have
+    it): one statement per write instead of the ORM's SELECT then UPDATE."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert

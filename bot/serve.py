@@ -3,32 +3,42 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.app import build_application, build_services
+from bot.app import build_application, build_services, register_commands
 from bot.clock import Clock
+from bot.db.engine import make_sessionmaker
+from bot.inbox import UpdateInbox, make_inbox_engine
+from bot.inbox_intake import UpdateIntake
 from bot.runtime import Services
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class RunningBot:
     application: Application  # type: ignore[type-arg]
     services: Services
+    intake: UpdateIntake
+    inbox_engine: AsyncEngine
 
     async def stop(self) -> None:
         application = self.application
         try:
-            if application.updater and application.updater.running:
-                await application.updater.stop()
+            await self.intake.stop()
             if application.running:
-                await application.stop()
+                await application.stop()  # handles what is queued, then flushes persistence
             await application.shutdown()
         finally:
+            await self.inbox_engine.dispose()
             await self.services.engine.dispose()
 
 
@@ -38,28 +48,35 @@ async def start_bot(
     """Migrate, load the catalog, connect to the Bot API and start receiving updates."""
     services = await build_services(settings, clock)
     application = build_application(services, token)
+    inbox_engine = make_inbox_engine(settings.database_url)
+    intake = UpdateIntake(application, UpdateInbox(make_sessionmaker(inbox_engine), clock))
     try:
         await application.initialize()
+        try:
+            # PTB's post_init only runs under run_polling/run_webhook; we start by hand.
+            await register_commands(application)
+        except TelegramError as exc:
+            log.warning("Could not register the command menu: %s", exc)
         await application.start()
         if settings.webhook_url:
-            await application.updater.start_webhook(  # type: ignore[union-attr]
+            await intake.start_webhook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
                 # Serve on the path Telegram will POST to (the webhook URL's own path).
-                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                webhook_url=settings.webhook_url,
-                secret_token=(
+                path=urlsplit(settings.webhook_url).path,
+                url=settings.webhook_url,
+                secret=(
                     settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
                 ),
             )
         else:
-            await application.updater.start_polling(  # type: ignore[union-attr]
-                poll_interval=0, timeout=poll_timeout
-            )
+            await intake.start_polling(poll_timeout)
     except BaseException:
+        await intake.stop()
+        await inbox_engine.dispose()
         await services.engine.dispose()
         raise
-    return RunningBot(application, services)
+    return RunningBot(application, services, intake, inbox_engine)
 
 
 async def serve(settings: Settings, token: str) -> None:

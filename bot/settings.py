@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_secret: SecretStr | None = None
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Off only against a Bot API server without flood control (bench/updates.py).
+    flood_limits: bool = True
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -14,10 +14,11 @@ emulated users and groups talk to the bot from the same event loop::
 Modules: ``server`` (HTTP + the BotApiEmulator facade), ``methods`` (the Bot API methods),
 ``user`` (users, groups, message views), ``state`` (the server's memory), ``formatting``
 (HTML / Markdown parsing), ``markup`` (keyboards), ``flood`` (429s), ``media`` (files),
-``errors`` (Telegram's error wording).
+``errors`` (Telegram's error wording), ``faults`` (scripted 429s, 5xx, slow answers).
 """
 
 from emulator.errors import ApiError
+from emulator.faults import Faults
 from emulator.flood import FloodLimits
 from emulator.server import BotApiEmulator
 from emulator.state import ApiCall
@@ -31,6 +32,7 @@ __all__ = [
     "ChatMessage",
     "EmulatedGroup",
     "EmulatedUser",
+    "Faults",
     "FloodLimits",
     "NoReplyError",
 ]

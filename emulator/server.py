@@ -20,6 +20,7 @@ from aiohttp import web
 
 from emulator import errors
 from emulator.errors import ApiError, bad_request
+from emulator.faults import Faults
 from emulator.flood import FloodControl, FloodLimits
 from emulator.media import UploadedFile
 from emulator.methods import BotApi, coerce_params
@@ -91,6 +92,7 @@ class BotApiEmulator:
             flood_enabled=flood_control,
             query_ttl=query_ttl,
         )
+        self.faults = Faults()  # scripted 429s, 5xx and slow answers (emulator/faults.py)
         self._users: dict[int, EmulatedUser] = {}
         self._groups: dict[int, EmulatedGroup] = {}
         self._runner: web.AppRunner | None = None
@@ -268,6 +270,14 @@ class BotApiEmulator:
             return _error_response(errors.UNAUTHORIZED)
         try:
             params = await _read_params(request)
+            fault = self.faults.take(method, params)
+            if fault is not None:
+                error = fault.error()
+                if error is not None:
+                    return _error_response(error)
+                await asyncio.sleep(fault.delay)
+                if _client_gone(request):  # it timed out: never reached "Telegram"
+                    return _error_response(ApiError(504, "Gateway Timeout"))
             result, description = await self.api.call(
                 method, params, client_gone=lambda: _client_gone(request)
             )

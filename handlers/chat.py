@@ -12,13 +12,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.helpers import create_deep_linked_url
 
 from bot.callbacks import BadCallback, Callback, Flow, NotYours, pack, parse
-from bot.i18n import Translator, translator
+from bot.i18n import Translator, pick_language, translator
 from bot.language_id import language_of
 from bot.runtime import ToolboxContext
 from bot.services.users import choose_language, touch_user
@@ -137,16 +138,25 @@ async def begin_turn(update: Update, context: ToolboxContext) -> Turn:
     if user is None:  # channel posts and the like: answer in the default language
         return Turn(update, context, 0, translator(None))
     services = context.services
-    async with services.sessions.begin() as session:
-        row = await touch_user(
-            session, services.clock, user.id, user.first_name or "", user.language_code
-        )
-        language = row.language
-        spoken = _first_words_language(update, context) if not row.language_chosen else None
-        switched = bool(spoken) and spoken != language
-        if spoken and switched:
-            # Kept like a choice in /language, so the phone's setting does not undo it.
-            language = await choose_language(session, services.clock, user.id, spoken)
+    spoken: str | None = None
+    switched = False
+    try:
+        async with services.sessions.begin() as session:
+            row = await touch_user(
+                session, services.clock, user.id, user.first_name or "", user.language_code
+            )
+            language = row.language
+            spoken = _first_words_language(update, context) if not row.language_chosen else None
+            switched = bool(spoken) and spoken != language
+            if spoken and switched:
+                # Kept like a choice in /language, so the phone's setting does not undo it.
+                language = await choose_language(session, services.clock, user.id, spoken)
+    except (SQLAlchemyError, OSError) as exc:
+        # Database locked, read-only or down: reads like /help still get an answer, in
+        # Telegram's language; a step that must write fails there and says "try again".
+        log.warning("Answering without the user's row: %s", exc.__class__.__name__)
+        language = pick_language(user.language_code)
+        switched = False
     turn = Turn(update, context, user.id, translator(language))
     if switched:
         turn.heads_up = turn.t("(I'll write in English. /language to change.)")

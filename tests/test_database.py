@@ -66,6 +66,7 @@ async def test_persistence_round_trip_survives_a_new_process(engine) -> None:  #
     await first.update_chat_data(-100, {"title": "Crew"})
     await first.update_bot_data({"version": 1})
     await first.update_callback_data(([("k", 1.5, {"x": "y"})], {"m": "k"}))
+    await first.flush()  # staged until an update's commit or the flush at stop
 
     # A restarted bot reads everything back from the database, not from memory.
     second = DatabasePersistence(make_sessionmaker(engine), clock)
@@ -75,6 +76,7 @@ async def test_persistence_round_trip_survives_a_new_process(engine) -> None:  #
     assert await second.get_bot_data() == {"version": 1}
     assert await second.get_callback_data() == ([("k", 1.5, {"x": "y"})], {"m": "k"})
     await second.drop_user_data(42)
+    await second.flush()
     assert 42 not in await second.get_user_data()
 
 

@@ -254,3 +254,23 @@ class PersistedData(Base):
     owner_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     data: Mapped[dict[str, Any]] = mapped_column()
     updated_at: Mapped[datetime]
+
+
+class InboxUpdate(Base):
+    """An update as Telegram sent it, stored before Telegram is told it arrived.
+
+    `status` is "pending" (not yet handled), "done" (handled; its conversation state was
+    written in the same transaction) or "set_aside" (unparseable, or it kept failing;
+    `error` says why). Done rows stay a while so a re-delivered update_id is not handled
+    twice.
+    """
+
+    __tablename__ = "update_inbox"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]

@@ -31,14 +31,17 @@ async def touch_user(
         )
         session.add(user)
         return user
+    # Only real changes are written: /help must work while the database is read-only.
+    language = pick_language(language_code) if language_code else user.language
     if not user.is_active:
         user.is_active = True
         user.blocked_at = None
     if user.first_name != first_name[:128]:
         user.first_name = first_name[:128]
-    if not user.language_chosen and language_code:
-        user.language = pick_language(language_code)
-    user.updated_at = now
+    if not user.language_chosen and user.language != language:
+        user.language = language
+    if user in session.dirty and session.is_modified(user):
+        user.updated_at = now
     return user
 
 

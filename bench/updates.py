@@ -1,0 +1,326 @@
+"""Updates per second, reply time, CPU and memory per update: Toolbox against a bare
+python-telegram-bot echo bot, both driven the same way through the emulator in one run.
+
+    python bench/updates.py [--users 40] [--db sqlite|postgresql] [--json] [--profile out.prof]
+
+Each bot runs as its own process (`python -m bot run`, and this file with `--serve-echo`),
+so its CPU time and peak memory are read from /proc without the emulator's or the users'.
+Emulated workers run concurrently, each waiting for the answer before the next action:
+Toolbox workers go through onboarding by taps, `/find` and `/help`; echo workers send the
+same number of text messages. Flood control is off for both (otherwise Telegram's 30
+messages a second would set both figures): the emulator's, and Toolbox's own limiter
+(FLOOD_LIMITS=false; its retries stay on). With `--json` the last line is one JSON object.
+Not a test: run it by hand (Linux only, it reads /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from emulator import BotApiEmulator, EmulatedUser  # noqa: E402
+from tests.story import taps_to_cards  # noqa: E402
+
+TOKEN = "123456:BENCH-token"
+TRADES = ("Electrician", "HVAC/R technician", "Plumber", "Welder")
+SETTLE = 0.02  # quiet time that ends a reply; small, so it caps neither bot
+STEP_TIMEOUT = 30.0  # seconds one reply may take before the run is called broken
+START_TIMEOUT = 60.0
+
+
+@dataclass
+class Measure:
+    name: str
+    updates: int = 0
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    replies_ms: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        ordered = sorted(self.replies_ms) or [0.0]
+
+        def pct(p: float) -> float:
+            return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)
+
+        return {
+            "updates": self.updates,
+            "updates_per_s": round(self.updates / self.seconds, 1) if self.seconds else 0.0,
+            "cpu_ms_per_update": round(1000 * self.cpu_seconds / max(self.updates, 1), 2),
+            "p50_ms": pct(0.50),
+            "p95_ms": pct(0.95),
+            "p99_ms": pct(0.99),
+            "mean_ms": round(statistics.fmean(ordered), 1),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+        }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process, from /proc (fields 14 and 15 of stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def wait_until(check: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting for {what} after {seconds:.0f}s")
+        await asyncio.sleep(0.05)
+
+
+async def timed(
+    user: EmulatedUser, action: Callable[[], Awaitable[object]], last_event: dict[int, float]
+) -> float:
+    """Do one action and return the milliseconds until the bot's last word in answer."""
+    started = time.perf_counter()
+    await action()
+    await user.wait_for_reply(timeout=STEP_TIMEOUT, settle=SETTLE)
+    return 1000 * (last_event.get(user.id, started) - started)
+
+
+async def drive(
+    emulator: BotApiEmulator,
+    process: asyncio.subprocess.Process,
+    measure: Measure,
+    scripts: list[tuple[EmulatedUser, list[Callable[[], Awaitable[object]]]]],
+) -> None:
+    last_event: dict[int, float] = {}
+    emulator.on_bot_event(lambda event: last_event.__setitem__(event.chat_id, time.perf_counter()))
+
+    async def run_script(user: EmulatedUser, steps: list[Callable[[], Awaitable[object]]]) -> None:
+        for step in steps:
+            measure.replies_ms.append(await timed(user, step, last_event))
+
+    cpu_before = cpu_seconds(process.pid)
+    started = time.perf_counter()
+    await asyncio.gather(*(run_script(user, steps) for user, steps in scripts))
+    measure.seconds = time.perf_counter() - started
+    measure.cpu_seconds = cpu_seconds(process.pid) - cpu_before
+    measure.updates = sum(len(steps) for _, steps in scripts)
+    measure.peak_rss_mb = peak_rss_mb(process.pid)
+
+
+def toolbox_script(user: EmulatedUser, index: int) -> list[Callable[[], Awaitable[object]]]:
+    taps = taps_to_cards(TRADES[index % len(TRADES)])
+    steps: list[Callable[[], Awaitable[object]]] = [lambda: user.send("/start")]
+    steps += [lambda label=label: user.press(label) for label in taps]  # type: ignore[misc]
+    steps += [lambda: user.send("/find osha 10"), lambda: user.send("/help")]
+    return steps
+
+
+def echo_script(user: EmulatedUser, count: int) -> list[Callable[[], Awaitable[object]]]:
+    return [lambda i=i: user.send(f"hello {i}") for i in range(count)]  # type: ignore[misc]
+
+
+async def start_process(
+    emulator: BotApiEmulator, args: list[str], env: dict[str, str]
+) -> asyncio.subprocess.Process:
+    polls = len(emulator.calls_to("getUpdates"))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *args,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    await wait_until(
+        lambda: len(emulator.calls_to("getUpdates")) > polls or emulator.webhook_url is not None,
+        START_TIMEOUT,
+        f"{args} to poll",
+    )
+    return process
+
+
+async def stop_process(process: asyncio.subprocess.Process) -> str:
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    except TimeoutError:
+        process.kill()
+        _, stderr = await process.communicate()
+    return stderr.decode(errors="replace")
+
+
+async def measure_echo(users: int, steps: int) -> Measure:
+    measure = Measure("echo")
+    async with BotApiEmulator(token=TOKEN, settle=SETTLE) as emulator:
+        process = await start_process(
+            emulator, [str(Path(__file__)), "--serve-echo", emulator.api_url], {}
+        )
+        try:
+            people = [emulator.user(900_000 + i, f"Echo{i}") for i in range(users)]
+            await drive(emulator, process, measure, [(u, echo_script(u, steps)) for u in people])
+        finally:
+            await stop_process(process)
+    return measure
+
+
+async def measure_toolbox(
+    users: int, database_url: str, profile: str | None
+) -> tuple[Measure, int]:
+    measure = Measure("toolbox")
+    async with BotApiEmulator(token=TOKEN, settle=SETTLE) as emulator:
+        env = {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": emulator.api_url,
+            "DATABASE_URL": database_url,
+            "LOG_LEVEL": "WARNING",
+            "FLOOD_LIMITS": "false",  # the emulator has none either (see the docstring)
+        }
+        command = ["-m", "bot", "run"]
+        if profile:
+            command = [str(Path(__file__)), "--serve-profiled", profile]
+        process = await start_process(emulator, command, env)
+        try:
+            people = [emulator.user(800_000 + i, f"Worker{i}") for i in range(users)]
+            scripts = [(u, toolbox_script(u, i)) for i, u in enumerate(people)]
+            await drive(emulator, process, measure, scripts)
+        finally:
+            stderr = await stop_process(process)
+        if process.returncode not in (0, -signal.SIGTERM):
+            raise RuntimeError(f"the bot exited with {process.returncode}: {stderr[-2000:]}")
+        return measure, len(scripts[0][1])
+
+
+async def postgres_database(server_url: str) -> tuple[str, Callable[[], Awaitable[None]]]:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(server_url).set(drivername="postgresql+asyncpg")
+    name = f"toolbox_bench_{uuid.uuid4().hex[:8]}"
+    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    admin = await asyncpg.connect(admin_dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+
+    async def drop() -> None:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix="toolbox-bench-"))
+    drop: Callable[[], Awaitable[None]] | None = None
+    try:
+        if args.db == "postgresql":
+            server = args.postgres_url or os.environ.get("TEST_POSTGRES_URL")
+            if not server:
+                raise SystemExit("--db postgresql needs --postgres-url or TEST_POSTGRES_URL")
+            database_url, drop = await postgres_database(server)
+        else:
+            database_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+        toolbox, steps = await measure_toolbox(args.users, database_url, args.profile)
+        echo = await measure_echo(args.users, steps)
+    finally:
+        if drop is not None:
+            await drop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    ours, theirs = toolbox.summary(), echo.summary()
+    return {
+        "db": args.db,
+        "users": args.users,
+        **ours,
+        "echo_updates_per_s": theirs["updates_per_s"],
+        "echo_cpu_ms_per_update": theirs["cpu_ms_per_update"],
+        "echo_p50_ms": theirs["p50_ms"],
+        "echo_p95_ms": theirs["p95_ms"],
+        "echo_peak_rss_mb": theirs["peak_rss_mb"],
+        "throughput_vs_echo": round(ours["updates_per_s"] / max(theirs["updates_per_s"], 1e-9), 2),
+        "cpu_vs_echo": round(ours["cpu_ms_per_update"] / max(theirs["cpu_ms_per_update"], 1e-9), 2),
+        "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, "
+        f"Python {platform.python_version()}",
+    }
+
+
+def serve_echo(api_url: str) -> None:
+    """The bare python-telegram-bot echo bot the figures are compared with."""
+    from telegram import Update
+    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        await update.message.reply_text(update.message.text or "")
+
+    application = Application.builder().token(TOKEN).base_url(api_url).build()
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    application.run_polling(poll_interval=0, timeout=10)
+
+
+def serve_profiled(out: str) -> None:
+    """`python -m bot run` under cProfile counting CPU time (not wall time, which would
+    charge every await to whatever was waiting)."""
+    import cProfile
+
+    from bot.__main__ import main as bot_main
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    try:
+        bot_main(["run"])
+    finally:
+        profiler.disable()
+        profiler.dump_stats(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=40, help="concurrent workers (40)")
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--postgres-url", help="server for --db postgresql (TEST_POSTGRES_URL)")
+    parser.add_argument("--profile", help="run Toolbox under cProfile (CPU time), stats here")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line")
+    parser.add_argument("--timeout", type=float, default=600, help="give up after (s)")
+    parser.add_argument("--serve-echo", metavar="API_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-profiled", metavar="OUT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_echo:
+        serve_echo(args.serve_echo)
+        return
+    if args.serve_profiled:
+        serve_profiled(args.serve_profiled)
+        return
+    result = asyncio.run(asyncio.wait_for(run(args), args.timeout))
+    print(
+        f"Toolbox ({result['db']}, {result['users']} workers, {result['updates']} updates): "
+        f"{result['updates_per_s']}/s, CPU {result['cpu_ms_per_update']} ms/update, "
+        f"reply p50/p95/p99 {result['p50_ms']}/{result['p95_ms']}/{result['p99_ms']} ms, "
+        f"peak RSS {result['peak_rss_mb']} MB"
+    )
+    print(
+        f"Echo bot: {result['echo_updates_per_s']}/s, CPU {result['echo_cpu_ms_per_update']} "
+        f"ms/update, reply p50/p95 {result['echo_p50_ms']}/{result['echo_p95_ms']} ms, "
+        f"peak RSS {result['echo_peak_rss_mb']} MB"
+    )
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

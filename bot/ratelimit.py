@@ -1,0 +1,123 @@
+"""Sends that get through: Telegram's flood limits kept, failures retried for a while.
+
+`ToolboxRateLimiter` is PTB's `AIORateLimiter` (which keeps the 30-a-second overall and the
+20-a-minute group budgets, and waits out 429s) with three changes:
+
+- only messages spend the overall budget: callback answers, edits, chat actions and
+  getUpdates pass straight through (PTB counts every call that names a chat);
+- a private chat gets about one message a second, with a short burst so a reply of a few
+  messages (three cards) is not spread over seconds;
+- 429s, 5xx answers and timeouts are retried with backoff until `retry_for` seconds have
+  passed, not a fixed three times. Everything sent through `application.bot` (handlers,
+  the error handler, reminders) takes this path.
+
+Retrying after a timeout can repeat a message Telegram did receive but answered too
+slowly; we accept that over losing the reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger(__name__)
+
+JSON = bool | dict[str, Any] | list[dict[str, Any]]
+
+# Calls that put a new message in a chat: the ones Telegram's flood limits count.
+MESSAGE_METHODS = frozenset(
+    {
+        "sendMessage", "sendPhoto", "sendDocument", "sendSticker", "sendVoice", "sendAudio",
+        "sendVideo", "sendAnimation", "sendVideoNote", "sendMediaGroup", "sendLocation",
+        "sendVenue", "sendContact", "sendPoll", "sendDice", "sendInvoice", "sendPaidMedia",
+        "copyMessage", "copyMessages", "forwardMessage", "forwardMessages",
+    }
+)  # fmt: skip
+# A private chat may get this many at once (Telegram tolerates short bursts); then about
+# one a second, so a reminder storm or a loop never floods one person.
+PRIVATE_BURST = 20
+RETRY_FOR = 60.0  # seconds a failing send keeps being retried
+BACKOFF_START, BACKOFF_MAX = 0.5, 8.0
+
+
+def _seconds(retry_after: int | dtm.timedelta) -> float:
+    if isinstance(retry_after, dtm.timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)
+
+
+class ToolboxRateLimiter(AIORateLimiter):
+    def __init__(self, *, retry_for: float = RETRY_FOR, limits: bool = True) -> None:
+        """`limits=False` keeps the retries but drops the budgets, for a Bot API server
+        without flood control (benchmarks)."""
+        super().__init__(
+            overall_max_rate=30 if limits else 0,
+            overall_time_period=1,
+            group_max_rate=20 if limits else 0,
+            group_time_period=60,
+            max_retries=5,
+        )
+        self._limits = limits
+        self._retry_for = retry_for
+        self._private: dict[int, AsyncLimiter] = {}
+
+    def _private_limiter(self, chat_id: int) -> AsyncLimiter:
+        if len(self._private) > 4096:  # forget chats whose budget is full again
+            for key, limiter in list(self._private.items()):
+                if limiter.has_capacity(PRIVATE_BURST):
+                    del self._private[key]
+        limiter = self._private.get(chat_id)
+        if limiter is None:
+            limiter = self._private[chat_id] = AsyncLimiter(PRIVATE_BURST, PRIVATE_BURST)
+        return limiter
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> JSON:
+        if endpoint == "getUpdates":
+            # The intake (bot/inbox_intake.py) has its own backoff for the long poll.
+            return await callback(*args, **kwargs)
+        is_message = endpoint in MESSAGE_METHODS
+        if not is_message:
+            # Without a chat_id PTB's limiter lets the call pass without spending budget.
+            data = {key: value for key, value in data.items() if key != "chat_id"}
+        chat_id = data.get("chat_id")
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + self._retry_for
+        backoff = BACKOFF_START
+        while True:
+            try:
+                if self._limits and is_message and isinstance(chat_id, int) and chat_id > 0:
+                    async with self._private_limiter(chat_id):
+                        return await super().process_request(
+                            callback, args, kwargs, endpoint, data, rate_limit_args
+                        )
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except RetryAfter as exc:
+                error: Exception = exc
+                wait = _seconds(exc._retry_after) + 0.1  # the public getter warns
+            except BadRequest:
+                raise  # our mistake: the same request would fail again
+            except NetworkError as exc:  # 5xx, timeouts, connection errors
+                error = exc
+                wait, backoff = backoff, min(backoff * 2, BACKOFF_MAX)
+                log.info("%s failed (%s); retrying in %.1f s", endpoint, exc, wait)
+            if loop.time() + wait > give_up_at:
+                log.warning("%s still failing after %.0f s; giving up", endpoint, self._retry_for)
+                raise error
+            await asyncio.sleep(wait)
