@@ -418,7 +418,8 @@ def _own_state_licence_first(
             break
     else:
         return order
-    # Not a rung the worker cannot take yet: its own licence prerequisite, if unheld, first.
+    # A rung that requires another licence of the ladder the worker does not hold (the
+    # Certified Technician requires the Registered one): that one comes first instead.
     held = context.profile.holds
     seen = {i}
     while True:
@@ -500,11 +501,7 @@ def _about_words(about: str, trade_ids: tuple[str, ...], catalog: Catalog) -> li
 
 def _focus(raw: dict[int, float], possible: float) -> dict[int, float]:
     """The credentials the worker's words name (close to the best match, and good), with
-    their share of the best match's score.
-
-    Shares come from the raw word scores: a typed word may match a rarer form of itself
-    ("testing" -> "tester") and score above ``possible``, where capped scores would tie.
-    """
+    their share of the best match's score (FOCUS_FULL of it and more count as 1)."""
     if not raw:
         return {}
     best = max(raw.values())
