@@ -294,7 +294,7 @@ def test_the_states_own_licence_for_the_trade_comes_first_for_a_licence_goal() -
     pairs = {
         (trade, region)
         for c in catalog.records
-        if _is_licence(c)
+        if _is_licence(c) and c.holder == "person"  # a firm's licence needs own_business
         for region in c.recognition
         if region.startswith("US-")
         for trade in c.trades
