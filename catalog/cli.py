@@ -198,7 +198,7 @@ def _recommend(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    reading = read_trade(args.trade, args.about, goals, catalog=catalog)
+    reading = read_trade(args.trade, args.about, catalog=catalog)
     if not reading.trades:
         if args.json:
             _print_json({"error": "unknown_trade", "text": args.trade, "candidates": []})
@@ -262,8 +262,6 @@ def _reading_note(text: str, reading: TradeReading, catalog: Catalog) -> str:
     names = " and ".join(f"{catalog.trades[t].name} ({t})" for t in reading.trades)
     if reading.how == "own_words":
         return f"note: reading {text!r} as {names}, from your words: {', '.join(reading.matched)}"
-    if reading.how == "goals":
-        return f"note: reading {text!r} as {names}, the trade with credentials for your goals"
     return f"note: {text!r} may be {names}: suggestions cover each"
 
 

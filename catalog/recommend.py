@@ -215,7 +215,7 @@ def recommend(
     """The best credentials for ``profile``, ``offset`` first skipped (for "show more")."""
     catalog = catalog or default_catalog()
     goals = {g for g in profile.goals if g in GOALS}
-    reading = read_trade(profile.trade, profile.about, goals, catalog=catalog)
+    reading = read_trade(profile.trade, profile.about, catalog=catalog)
     trade_ids = reading.trades
     region = region_code(profile.region)
     holds = {h for h in profile.holds if h in catalog.credentials}

@@ -411,3 +411,18 @@ def test_a_refresher_is_offered_only_to_a_holder_of_the_course() -> None:
     for held in ("hazwoper-40", "hazwoper-24"):
         worker = Profile(trade="hazmat_abatement", goals={"renew"}, holds={held})
         assert "hazwoper-8-hour-refresher" in [r.id for r in recommend(worker, 3)], held
+
+
+def test_goals_alone_never_pick_the_reading_of_an_ambiguous_trade() -> None:
+    from catalog.trades import read_trade
+
+    # Only HVAC has an "own business" credential among the mechanics' trades: that says
+    # nothing about which mechanic this is, so the advice covers the readings.
+    reading = read_trade("mechanic", "")
+    assert reading.how == "all_candidates"
+    assert {"auto_technician", "diesel_technician", "hvac"} <= set(reading.trades)
+    top = recommend(Profile(trade="mechanic", goals={"own_business"}), 3)
+    assert len({r.credential.trades[0] for r in top}) == 3
+    # Words do pick it.
+    words = read_trade("mechanic", "brakes and transmissions on cars")
+    assert (words.how, words.trades) == ("own_words", ("auto_technician",))
