@@ -61,6 +61,8 @@ MAX_FOCUS = 60
 STATE_LICENCE = 6.0
 # The top this many are different steps: never a credential and one it contains.
 DISTINCT_TOP = 3
+# Experience at which a licence's unheld prerequisite licence is taken first.
+STARTING_OUT: frozenset[str | None] = frozenset({None, "new", "switching", "apprentice"})
 # How far down the ranking a reading of an ambiguous trade name looks for its own credential.
 COVER_WINDOW = 20
 NEXT_STEP = 25.0
@@ -268,6 +270,8 @@ def recommend(
         for i in catalog.requiring.get(held_id, ()):
             prerequisite_of.setdefault(i, held.name)
         covered.update(catalog.parts_of.get(held_id, ()))
+        if is_licence(held):
+            covered.update(_lower_rungs(held, catalog))
 
     context = _Context(
         profile=profile,
@@ -327,7 +331,7 @@ def recommend(
     ranked = sorted(scored.items(), key=lambda item: (item[1][0], -item[1][1], records[item[0]].id))
     order = [i for i, _ in ranked]
     if "license" in goals and region is not None and trade_ids:
-        order = _own_state_licence_first(order, scored, context)
+        order = _own_state_licence_first(order, scored, context, covered)
     if len(trade_ids) > 1:
         order = _cover_trades(order, trade_ids, records)
     order = _distinct_top(order, records)
@@ -405,21 +409,27 @@ def _is_own_state_licence(credential: Credential, context: _Context) -> bool:
 
 
 def _own_state_licence_first(
-    order: list[int], scored: dict[int, tuple[int, float, list[Reason]]], context: _Context
+    order: list[int],
+    scored: dict[int, tuple[int, float, list[Reason]]],
+    context: _Context,
+    covered: set[int],
 ) -> list[int]:
     """When the goal is a licence, the best-ranked licence of the worker's state for their
-    trade comes first (the rung their experience fits best, by the ranking itself)."""
+    trade comes first (the rung their experience fits best, by the ranking itself), never
+    a rung below one they hold."""
     catalog = context.catalog
     records = catalog.records
     for i in order:
         if scored[i][0] != scored[order[0]][0]:
             return order  # never lift a credential over a better tier
-        if _is_own_state_licence(records[i], context):
+        if i not in covered and _is_own_state_licence(records[i], context):
             break
     else:
         return order
-    # A rung that requires another licence of the ladder the worker does not hold (the
-    # Certified Technician requires the Registered one): that one comes first instead.
+    if context.profile.experience not in STARTING_OUT:
+        return [i, *(j for j in order if j != i)]
+    # Someone starting out: a rung that requires another licence of the ladder they do not
+    # hold (the Certified Technician requires the Registered one) waits for that one.
     held = context.profile.holds
     seen = {i}
     while True:
@@ -434,6 +444,20 @@ def _own_state_licence_first(
         i = before[0]
         seen.add(i)
     return [i, *(j for j in order if j != i)]
+
+
+def _lower_rungs(held: Credential, catalog: Catalog) -> set[int]:
+    """The licences that lead, rung by rung, to a licence the worker holds (apprentice and
+    journeyman for a held master licence): no news for them."""
+    records = catalog.records
+    found: set[int] = set()
+    stack = [held.id]
+    while stack:
+        for j in catalog.leading_to.get(stack.pop(), ()):
+            if j not in found and is_licence(records[j]):
+                found.add(j)
+                stack.append(records[j].id)
+    return found
 
 
 def _cover_trades(

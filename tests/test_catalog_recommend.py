@@ -426,3 +426,35 @@ def test_goals_alone_never_pick_the_reading_of_an_ambiguous_trade() -> None:
     # Words do pick it.
     words = read_trade("mechanic", "brakes and transmissions on cars")
     assert (words.how, words.trades) == ("own_words", ("auto_technician",))
+
+
+def test_no_lower_rung_of_a_held_licence_and_no_apprentice_registration_for_a_master() -> None:
+    master = Profile(
+        trade="electrician",
+        experience="master",
+        goals={"license"},
+        region="Texas",
+        holds={"tdlr-master-electrician"},
+    )
+    ids = [r.id for r in recommend(master, 10)]
+    lower = {
+        "tdlr-apprentice-electrician",
+        "tdlr-residential-wireman",
+        "tdlr-journeyman-electrician",
+    }
+    assert not lower & set(ids[:3]), ids
+    # Without saying what they hold, experienced workers get their own rung first; someone
+    # starting out gets the registration the ladder starts with.
+    firsts = {
+        experience: recommend(
+            Profile(trade="electrician", experience=experience, goals={"license"}, region="US-TX"),
+            1,
+        )[0].id
+        for experience in ("new", "apprentice", "journeyman", "master")
+    }
+    assert firsts == {
+        "new": "tdlr-apprentice-electrician",
+        "apprentice": "tdlr-apprentice-electrician",
+        "journeyman": "tdlr-journeyman-electrician",
+        "master": "tdlr-master-electrician",
+    }
