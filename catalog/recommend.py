@@ -73,6 +73,8 @@ REGION_LOCAL = 10.0
 REGION_UNSURE = -25.0
 ONLINE = 4.0
 BLENDED_FOR_ONLINE = -5.0
+# First pass only: full scoring puts these in a lower tier, below everything else.
+IN_PERSON_ONLY_FOR_ONLINE = -100.0
 IN_PERSON = 4.0
 OVER_BUDGET = -25.0
 WITHIN_BUDGET = 5.0
@@ -552,7 +554,8 @@ class _Facts:
     is_licence: bool  # a licence or a state registration (see is_licence)
     recognition: tuple[str, ...]
     holder: str
-    static: float  # breadth, includes others, opens steps, paths in
+    delivery: frozenset[str]
+    static: float  # breadth, includes others, opens steps, paths in, never expires
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,6 +603,7 @@ def _rank_index(catalog: Catalog) -> _RankIndex:
             is_licence(c),
             tuple(c.recognition),
             c.holder,
+            frozenset(c.delivery),
             _static_points(c, catalog),
         )
         for c in catalog.records
@@ -611,7 +615,16 @@ def _rank_index(catalog: Catalog) -> _RankIndex:
         for i in positions:
             f = facts[i]
             primary = trade_id is not None and f.trades[0] == trade_id
-            key = (f.goals, f.level, f.is_license, f.is_licence, f.recognition, f.holder, primary)
+            key = (
+                f.goals,
+                f.level,
+                f.is_license,
+                f.is_licence,
+                f.recognition,
+                f.holder,
+                f.delivery,
+                primary,
+            )
             keyed.setdefault(key, []).append(i)
         out: list[_Group] = []
         for members in keyed.values():
@@ -640,6 +653,8 @@ def _static_points(credential: Credential, catalog: Catalog) -> float:
     if credential.leads_to or catalog.requiring.get(credential.id):
         points += OPENS_STEPS
     points += min(MAX_PATHS_IN, PER_PATH_IN * len(catalog.leading_to.get(credential.id, ())))
+    if credential.renewal is not None and not credential.renewal.expires:
+        points += NEVER_EXPIRES
     return points
 
 
@@ -671,7 +686,22 @@ def _first_points(f: _Facts, trade_points: float, context: _Context) -> float | 
         points += REGION_LOCAL
     elif fit == "unknown":
         points += REGION_UNSURE
-    return points
+    return points + _delivery_points(f.delivery, context.profile.delivery)
+
+
+def _delivery_points(delivery: frozenset[str] | set[str], wanted: str) -> float:
+    """Points for how a credential is taken against how the worker wants to learn; an
+    in-person-only credential for an online-only worker sinks (tier 1 in full scoring)."""
+    if wanted == "online":
+        if "online" in delivery:
+            return ONLINE
+        if delivery == {"in_person"}:
+            return IN_PERSON_ONLY_FOR_ONLINE
+        if "blended" in delivery:
+            return BLENDED_FOR_ONLINE
+    elif wanted == "in_person" and delivery & {"in_person", "blended"}:
+        return IN_PERSON
+    return 0.0
 
 
 def _trade_points(trades: tuple[str, ...], trade_ids: tuple[str, ...]) -> float:
@@ -924,8 +954,7 @@ def _score(
     renewal = credential.renewal
     if renewal is not None:
         if not renewal.expires:
-            score += NEVER_EXPIRES
-            practical.append(Reason("never_expires"))
+            practical.append(Reason("never_expires"))  # its points are in the static ones
         elif renewal.months:
             practical.append(Reason("renews_months", {"months": renewal.months}))
 
