@@ -458,3 +458,25 @@ def test_no_lower_rung_of_a_held_licence_and_no_apprentice_registration_for_a_ma
         "journeyman": "tdlr-journeyman-electrician",
         "master": "tdlr-master-electrician",
     }
+
+
+def test_the_fast_first_pass_holds_up_among_thousands_of_near_duplicates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """bench/catalog.py's synthetic catalog (real records plus mutated copies) at 3,000
+    records: shortlisting gives every persona the top 3 that scoring all candidates gives."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_catalog", Path(__file__).resolve().parents[1] / "bench" / "catalog.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    catalog = bench.synthetic_catalog(default_catalog(), 3000)
+    people = bench.profiles()
+    fast = [[r.id for r in recommend(p, 3, catalog=catalog)] for p in people]
+    monkeypatch.setattr(sys.modules["catalog.recommend"], "SHORTLIST", 10**9)
+    exact = [[r.id for r in recommend(p, 3, catalog=catalog)] for p in people]
+    assert fast == exact
