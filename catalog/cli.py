@@ -27,7 +27,14 @@ from typing import Any
 
 from catalog.coverage import COLUMNS, coverage, coverage_by_trade, markdown_table, source_counts
 from catalog.exchange import ImportRefused, export_csv, export_ctdl, import_credentials
-from catalog.loader import DATA_DIR, CatalogError, check_catalog, default_catalog, load_catalog
+from catalog.loader import (
+    DATA_DIR,
+    PROVENANCE_RULES,
+    CatalogError,
+    check_catalog,
+    default_catalog,
+    load_catalog,
+)
 from catalog.model import Catalog
 from catalog.onet import ATTRIBUTION
 from catalog.recommend import EXPERIENCES, Profile, recommend
@@ -327,10 +334,11 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     today = args.today or date.today()
+    provenance = args.provenance or args.strict or PROVENANCE_RULES
     catalog, problems = check_catalog(
         args.data,
         today=today,
-        provenance=True if (args.provenance or args.strict) else None,
+        provenance=provenance,
         require_spanish=True if args.strict else None,
     )
     for problem in problems:
@@ -340,6 +348,8 @@ def _validate(args: argparse.Namespace) -> int:
         return 1
     files = {s.path for s in catalog.sources.values()}
     print(f"OK: {len(catalog)} credentials in {len(files)} files, {len(catalog.trades)} trades.")
+    if not (provenance or args.strict):
+        print("(sources and numbers in prose not checked: use --provenance or --strict)")
     return 0
 
 
