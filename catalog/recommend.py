@@ -958,7 +958,9 @@ def _score(
         elif renewal.months:
             practical.append(Reason("renews_months", {"months": renewal.months}))
 
-    if not fit and trade_ids and credential.trades:
+    if trade_ids and not fitting and credential.trades:
+        # Another trade's credential says whose it is ("used in wind turbine technician
+        # work"), also when the worker's words brought it in.
         other = catalog.trades.get(credential.trades[0])
         if other is not None:
             fit.append(Reason("trade_near", {"trade": other.name}))

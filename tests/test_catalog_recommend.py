@@ -368,6 +368,9 @@ def test_naming_the_trade_in_the_own_words_does_not_blur_them() -> None:
     top = recommend(profile, 3)
     assert [r.id for r in top[:2]] == ["gwo-basic-safety-training", "gwo-basic-technical-training"]
     assert top[0].why.startswith("Matches what you want: wind, turbines;")
+    # Another trade's credential says whose it is, and claims none of the worker's goals.
+    assert "used in Wind turbine technician work" in top[0].why
+    assert not [r for r in top[0].reasons if r.code.startswith("goal_")]
     # The electrician's own credentials do not quote "electrician" back as a match.
     assert all(
         "electrician" not in str(r.params)
