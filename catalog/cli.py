@@ -27,7 +27,13 @@ from typing import Any
 
 from catalog.coverage import COLUMNS, coverage, coverage_by_trade, markdown_table, source_counts
 from catalog.exchange import ImportRefused, export_csv, export_ctdl, import_credentials
-from catalog.loader import DATA_DIR, CatalogError, check_catalog, default_catalog, load_catalog
+from catalog.loader import (
+    DATA_DIR,
+    CatalogError,
+    check_catalog,
+    default_catalog,
+    load_catalog,
+)
 from catalog.model import Catalog
 from catalog.onet import ATTRIBUTION
 from catalog.recommend import EXPERIENCES, Profile, Reason, recommend
@@ -189,7 +195,7 @@ def _recommend(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    reading = read_trade(args.trade, args.about, goals, catalog=catalog)
+    reading = read_trade(args.trade, args.about, catalog=catalog)
     if not reading.trades:
         if args.json:
             _print_json({"error": "unknown_trade", "text": args.trade, "candidates": []})
@@ -253,8 +259,6 @@ def _reading_note(text: str, reading: TradeReading, catalog: Catalog) -> str:
     names = " and ".join(f"{catalog.trades[t].name} ({t})" for t in reading.trades)
     if reading.how == "own_words":
         return f"note: reading {text!r} as {names}, from your words: {', '.join(reading.matched)}"
-    if reading.how == "goals":
-        return f"note: reading {text!r} as {names}, the trade with credentials for your goals"
     return f"note: {text!r} may be {names}: suggestions cover each"
 
 

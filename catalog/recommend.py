@@ -61,6 +61,8 @@ MAX_FOCUS = 60
 STATE_LICENCE = 6.0
 # The top this many are different steps: never a credential and one it contains.
 DISTINCT_TOP = 3
+# Experience at which a licence's unheld prerequisite licence is taken first.
+STARTING_OUT: frozenset[str | None] = frozenset({None, "new", "switching", "apprentice"})
 # How far down the ranking a reading of an ambiguous trade name looks for its own credential.
 COVER_WINDOW = 20
 NEXT_STEP = 25.0
@@ -71,6 +73,8 @@ REGION_LOCAL = 10.0
 REGION_UNSURE = -25.0
 ONLINE = 4.0
 BLENDED_FOR_ONLINE = -5.0
+# First pass only: full scoring puts these in a lower tier, below everything else.
+IN_PERSON_ONLY_FOR_ONLINE = -100.0
 IN_PERSON = 4.0
 OVER_BUDGET = -25.0
 WITHIN_BUDGET = 5.0
@@ -143,7 +147,7 @@ def recommend(
 ) -> list[Recommendation]:
     """The best credentials for ``profile``, ``offset`` first skipped (for "show more")."""
     goals = {g for g in profile.goals if g in GOALS}
-    reading = read_trade(profile.trade, profile.about, goals, catalog=catalog)
+    reading = read_trade(profile.trade, profile.about, catalog=catalog)
     trade_ids = reading.trades
     region = region_code(profile.region)
     holds = {h for h in profile.holds if h in catalog.credentials}
@@ -196,6 +200,8 @@ def recommend(
         for i in catalog.requiring.get(held_id, ()):
             prerequisite_of.setdefault(i, held.id)
         covered.update(catalog.parts_of.get(held_id, ()))
+        if is_licence(held):
+            covered.update(_lower_rungs(held, catalog))
 
     context = _Context(
         profile=profile,
@@ -255,7 +261,7 @@ def recommend(
     ranked = sorted(scored.items(), key=lambda item: (item[1][0], -item[1][1], records[item[0]].id))
     order = [i for i, _ in ranked]
     if "license" in goals and region is not None and trade_ids:
-        order = _own_state_licence_first(order, scored, context)
+        order = _own_state_licence_first(order, scored, context, covered)
     if len(trade_ids) > 1:
         order = _cover_trades(order, trade_ids, records)
     order = _distinct_top(order, records)
@@ -333,20 +339,27 @@ def _is_own_state_licence(credential: Credential, context: _Context) -> bool:
 
 
 def _own_state_licence_first(
-    order: list[int], scored: dict[int, tuple[int, float, list[Reason]]], context: _Context
+    order: list[int],
+    scored: dict[int, tuple[int, float, list[Reason]]],
+    context: _Context,
+    covered: set[int],
 ) -> list[int]:
     """When the goal is a licence, the best-ranked licence of the worker's state for their
-    trade comes first (the rung their experience fits best, by the ranking itself)."""
+    trade comes first (the rung their experience fits best, by the ranking itself), never
+    a rung below one they hold."""
     catalog = context.catalog
     records = catalog.records
     for i in order:
         if scored[i][0] != scored[order[0]][0]:
             return order  # never lift a credential over a better tier
-        if _is_own_state_licence(records[i], context):
+        if i not in covered and _is_own_state_licence(records[i], context):
             break
     else:
         return order
-    # Not a rung the worker cannot take yet: its own licence prerequisite, if unheld, first.
+    if context.profile.experience not in STARTING_OUT:
+        return [i, *(j for j in order if j != i)]
+    # Someone starting out: a rung that requires another licence of the ladder they do not
+    # hold (the Certified Technician requires the Registered one) waits for that one.
     held = context.profile.holds
     seen = {i}
     while True:
@@ -361,6 +374,20 @@ def _own_state_licence_first(
         i = before[0]
         seen.add(i)
     return [i, *(j for j in order if j != i)]
+
+
+def _lower_rungs(held: Credential, catalog: Catalog) -> set[int]:
+    """The licences that lead, rung by rung, to a licence the worker holds (apprentice and
+    journeyman for a held master licence): no news for them."""
+    records = catalog.records
+    found: set[int] = set()
+    stack = [held.id]
+    while stack:
+        for j in catalog.leading_to.get(stack.pop(), ()):
+            if j not in found and is_licence(records[j]):
+                found.add(j)
+                stack.append(records[j].id)
+    return found
 
 
 def _cover_trades(
@@ -428,11 +455,7 @@ def _about_words(about: str, trade_ids: tuple[str, ...], catalog: Catalog) -> li
 
 def _focus(raw: dict[int, float], possible: float) -> dict[int, float]:
     """The credentials the worker's words name (close to the best match, and good), with
-    their share of the best match's score.
-
-    Shares come from the raw word scores: a typed word may match a rarer form of itself
-    ("testing" -> "tester") and score above ``possible``, where capped scores would tie.
-    """
+    their share of the best match's score (FOCUS_FULL of it and more count as 1)."""
     if not raw:
         return {}
     best = max(raw.values())
@@ -459,7 +482,8 @@ class _Facts:
     is_licence: bool  # a licence or a state registration (see is_licence)
     recognition: tuple[str, ...]
     holder: str
-    static: float  # breadth, includes others, opens steps, paths in
+    delivery: frozenset[str]
+    static: float  # breadth, includes others, opens steps, paths in, never expires
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,6 +531,7 @@ def _rank_index(catalog: Catalog) -> _RankIndex:
             is_licence(c),
             tuple(c.recognition),
             c.holder,
+            frozenset(c.delivery),
             _static_points(c, catalog),
         )
         for c in catalog.records
@@ -518,7 +543,16 @@ def _rank_index(catalog: Catalog) -> _RankIndex:
         for i in positions:
             f = facts[i]
             primary = trade_id is not None and f.trades[0] == trade_id
-            key = (f.goals, f.level, f.is_license, f.is_licence, f.recognition, f.holder, primary)
+            key = (
+                f.goals,
+                f.level,
+                f.is_license,
+                f.is_licence,
+                f.recognition,
+                f.holder,
+                f.delivery,
+                primary,
+            )
             keyed.setdefault(key, []).append(i)
         out: list[_Group] = []
         for members in keyed.values():
@@ -547,6 +581,8 @@ def _static_points(credential: Credential, catalog: Catalog) -> float:
     if credential.leads_to or catalog.requiring.get(credential.id):
         points += OPENS_STEPS
     points += min(MAX_PATHS_IN, PER_PATH_IN * len(catalog.leading_to.get(credential.id, ())))
+    if credential.renewal is not None and not credential.renewal.expires:
+        points += NEVER_EXPIRES
     return points
 
 
@@ -578,7 +614,22 @@ def _first_points(f: _Facts, trade_points: float, context: _Context) -> float | 
         points += REGION_LOCAL
     elif fit == "unknown":
         points += REGION_UNSURE
-    return points
+    return points + _delivery_points(f.delivery, context.profile.delivery)
+
+
+def _delivery_points(delivery: frozenset[str] | set[str], wanted: str) -> float:
+    """Points for how a credential is taken against how the worker wants to learn; an
+    in-person-only credential for an online-only worker sinks (tier 1 in full scoring)."""
+    if wanted == "online":
+        if "online" in delivery:
+            return ONLINE
+        if delivery == {"in_person"}:
+            return IN_PERSON_ONLY_FOR_ONLINE
+        if "blended" in delivery:
+            return BLENDED_FOR_ONLINE
+    elif wanted == "in_person" and delivery & {"in_person", "blended"}:
+        return IN_PERSON
+    return 0.0
 
 
 def _trade_points(trades: tuple[str, ...], trade_ids: tuple[str, ...]) -> float:
@@ -766,9 +817,7 @@ def _score(
     if where == "local" and region:
         score += REGION_LOCAL
         if not (own_state and "license" in goals):  # the licence reason already says where
-            fit.append(
-                Reason("region_local", {"region": region})
-            )
+            fit.append(Reason("region_local", {"region": region}))
     elif where == "unknown":
         score += REGION_UNSURE
         practical.append(Reason("region_check", {"regions": ", ".join(credential.recognition)}))
@@ -831,12 +880,13 @@ def _score(
     renewal = credential.renewal
     if renewal is not None:
         if not renewal.expires:
-            score += NEVER_EXPIRES
-            practical.append(Reason("never_expires"))
+            practical.append(Reason("never_expires"))  # its points are in the static ones
         elif renewal.months:
             practical.append(Reason("renews_months", {"months": renewal.months}))
 
-    if not fit and trade_ids and credential.trades:
+    if trade_ids and not fitting and credential.trades:
+        # Another trade's credential says whose it is ("used in wind turbine technician
+        # work"), also when the worker's words brought it in.
         if credential.trades[0] in catalog.trades:
             fit.append(Reason("trade_near", {"trade": credential.trades[0]}))
     return score, tier, fit + practical

@@ -46,7 +46,6 @@ EXTRA_NAMES = {
 }
 
 
-
 @cache
 def _subdivisions() -> dict[str, dict[str, str]]:
     """ISO 3166-2 codes of the countries we split, by country: "TX" → "Texas"."""

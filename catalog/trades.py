@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -121,7 +120,7 @@ READING_MIN = 0.15
 READING_LEAD = 1.25
 READING_DEPTH = 3
 
-ReadingHow = Literal["id", "name", "own_words", "goals", "all_candidates", "none"]
+ReadingHow = Literal["id", "name", "own_words", "all_candidates", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +128,8 @@ class TradeReading:
     """How a trade answer was read: one trade, or several when the words fit several alike.
 
     ``how`` says why: the text was a trade id or a clear name, the worker's own words
-    (``matched``) or goals chose among the candidates, or no choice could be made and the
-    advice covers every candidate (``all_candidates``).
+    (``matched``) chose among the candidates, or no choice could be made and the advice
+    covers every candidate (``all_candidates``; the worker's goals then steer the ranking).
     """
 
     trades: tuple[str, ...]
@@ -146,12 +145,14 @@ class TradeReading:
 def read_trade(
     text: str | None,
     about: str = "",
-    goals: Iterable[str] = (),
     *,
     catalog: Catalog,
 ) -> TradeReading:
-    """The trade(s) to advise for: ``text`` as a trade, resolved by ``about`` and ``goals``
-    when it names several ("maintenance tech"), instead of refusing to answer."""
+    """The trade(s) to advise for: ``text`` as a trade, resolved by the worker's own words
+    (``about``) when it names several ("maintenance tech"), else all of them, instead of
+    refusing to answer. Goals never pick a trade (that only HVAC has an "own business"
+    credential says nothing about which "mechanic" the worker is); they steer the
+    ranking across the readings."""
     if not text:
         return TradeReading((), "none")
     if text in catalog.trades:
@@ -182,18 +183,6 @@ def read_trade(
             (ranked[0],), "own_words", candidates, _matched(about, ranked[0], catalog)
         )
 
-    # Goals: a candidate none of whose credentials serves the worker's goals is not meant.
-    wanted = set(goals)
-    if wanted:
-        serving = [
-            t
-            for t in candidates
-            if any(wanted & set(catalog.records[i].goals) for i in catalog.by_trade.get(t, ()))
-        ]
-        if len(serving) == 1:
-            return TradeReading((serving[0],), "goals", candidates)
-        if serving and len(serving) < len(candidates):
-            return TradeReading(tuple(serving), "all_candidates", candidates)
     return TradeReading(candidates, "all_candidates", candidates)
 
 
