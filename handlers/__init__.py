@@ -10,8 +10,10 @@ EARLY, MAIN = -1, 0
 def register(application: Application) -> None:  # type: ignore[type-arg]
     from handlers import (
         account,
+        earned,
         fallbacks,
         groups,
+        log,
         onboarding,
         plans,
         recommendations,
@@ -25,6 +27,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *groups.handlers(),
             onboarding.build(),
             *plans.handlers(),
+            *earned.handlers(),
+            *log.handlers(),
+            *reminders.handlers(),
             *recommendations.handlers(),
             *search.handlers(),
             *account.handlers(),

@@ -11,6 +11,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHa
 
 from bot.runtime import ToolboxContext
 from handlers.chat import begin_turn
+from handlers.log import typed_log
 from handlers.search import QUERY_LIMIT, send_results
 
 
@@ -38,6 +39,8 @@ async def stray_text(update: Update, context: ToolboxContext) -> None:
     if not turn.is_private:
         return  # crew chatter in a group is not for us
     text = (update.effective_message.text or "")[:QUERY_LIMIT] if update.effective_message else ""
+    if await typed_log(turn, text):  # "studied 2 hours" / "estudié 2 horas"
+        return
     if any(ch.isalnum() for ch in text) and await send_results(turn, text):
         return
     await turn.say(

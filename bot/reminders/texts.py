@@ -39,9 +39,7 @@ def pace_line(t: Translator, progress: Progress, today: date) -> str:
     """Hours (or sessions) left and whether the pace reaches the target date."""
     left = hours_text(progress.left)
     left_text = (
-        t("{left} h left", left=left)
-        if progress.by_hours
-        else t("{left} sessions left", left=left)
+        t("{left} h left", left=left) if progress.by_hours else t("{left} sessions left", left=left)
     )
     if progress.target_date is None:
         return left_text

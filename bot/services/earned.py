@@ -4,6 +4,7 @@ alerts (90, 30 and 7 days before, and on the day) that follow from it."""
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -138,3 +139,50 @@ async def list_earned(session: AsyncSession, user_id: int) -> list[Held]:
         .order_by(EarnedCredential.id)
     )
     return [Held(r.id, r.credential_id, r.earned_on, r.expires_on) for r in rows]
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan", "enero", "ene"),
+            ("february", "feb", "febrero"),
+            ("march", "mar", "marzo"),
+            ("april", "apr", "abril", "abr"),
+            ("may", "mayo"),
+            ("june", "jun", "junio"),
+            ("july", "jul", "julio"),
+            ("august", "aug", "agosto", "ago"),
+            ("september", "sep", "sept", "septiembre", "setiembre"),
+            ("october", "oct", "octubre"),
+            ("november", "nov", "noviembre"),
+            ("december", "dec", "diciembre", "dic"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{4})")
+_NAMED = re.compile(r"(?:(\d{1,2})\s+(?:de\s+)?)?([a-z]+)\.?\s+(?:de\s+|del\s+)?(\d{4})")
+
+
+def parse_date(text: str) -> date | None:
+    """ "2025-03-14", "2025-03", "03/2025", "March 2025", "14 de marzo de 2025", "2025".
+
+    Day-first or month-first numeric dates ("03/04/2025") are ambiguous between the US
+    and Spanish-speaking countries, so they are not guessed; a month alone means its 1st.
+    """
+    folded = " ".join(text[:60].lower().replace(",", " ").split())
+    try:
+        if match := _ISO.fullmatch(folded):
+            return date(int(match[1]), int(match[2]), int(match[3] or 1))
+        if match := _MONTH_YEAR.fullmatch(folded):
+            return date(int(match[2]), int(match[1]), 1)
+        if (match := _NAMED.fullmatch(folded)) and match[2] in _MONTHS:
+            return date(int(match[3]), _MONTHS[match[2]], int(match[1] or 1))
+        if re.fullmatch(r"\d{4}", folded):
+            return date(int(folded), 1, 1)
+    except ValueError:  # month 13, February 30th
+        return None
+    return None

@@ -35,7 +35,9 @@ def parse_hhmm(text: str) -> time:
     return time(hour, minute)
 
 
-def next_fire_for(kind: str, schedule: dict[str, Any], zone: str, after: datetime) -> datetime | None:
+def next_fire_for(
+    kind: str, schedule: dict[str, Any], zone: str, after: datetime
+) -> datetime | None:
     """The kind's own rule, in the user's zone (the engine uses the same one)."""
     from bot.reminders.kinds import KINDS  # the kinds import services for their texts
 
@@ -156,6 +158,12 @@ async def ensure_checkin(session: AsyncSession, user_id: int, zone: str, now: da
         await put_reminder(session, user_id, "weekly_checkin", CHECKIN_DEFAULT, zone, now)
 
 
+async def checkin_reminder(session: AsyncSession, user_id: int) -> Reminder | None:
+    return await session.scalar(
+        select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == "weekly_checkin")
+    )
+
+
 async def get_plan(session: AsyncSession, user_id: int, plan_id: int) -> Plan:
     plan = await session.get(Plan, plan_id)
     if plan is None or plan.user_id != user_id:
@@ -248,3 +256,33 @@ def next_weekly(weekday: int, at: time, timezone: str, after: datetime) -> datet
     fire = next_fire_for("weekly_checkin", schedule, timezone, after)
     assert fire is not None
     return fire
+
+
+async def snooze_study(
+    session: AsyncSession, clock: Clock, user_id: int, plan_id: int, zone: str, delay: timedelta
+) -> datetime:
+    """One extra reminder for this plan `delay` from now (replacing an earlier snooze)."""
+    plan = await get_plan(session, user_id, plan_id)
+    if plan.status != "active":
+        raise PlanNotFound(plan_id)
+    now = clock.now()
+    at = now + delay
+    await put_reminder(
+        session, user_id, "snooze", {"at": at.isoformat()}, zone, now, plan_id=plan_id
+    )
+    return at
+
+
+async def skip_today(
+    session: AsyncSession, clock: Clock, user_id: int, plan_id: int
+) -> datetime | None:
+    """Skip today's study: a pending snooze is dropped; returns the next study time."""
+    plan = await get_plan(session, user_id, plan_id)
+    for reminder in await session.scalars(
+        select(Reminder).where(Reminder.plan_id == plan.id, Reminder.kind == "snooze")
+    ):
+        reminder.active = False
+    study = await study_reminder(session, plan.id)
+    if study is None or not study.active:
+        return None
+    return study.next_fire_at

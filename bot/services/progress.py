@@ -48,7 +48,7 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _STUDIED = re.compile(
     r"^(?:i\s+|yo\s+|hoy\s+|today\s+)?"
     r"(?:studied|study|did|estudie|he\s+estudiado|estudiado)\s+"
-    r"(?:for\s+|por\s+|durante\s+|about\s+|like\s+|around\s+|unas?\s+|como\s+)*"
+    r"(?:for\s+|por\s+|durante\s+|about\s+|like\s+|around\s+|unas\s+|como\s+)*"
     r"(?P<amount>.+?)"
     r"(?:\s+(?:today|tonight|hoy|esta\s+noche|de\s+estudio))?[\s.!]*$"
 )
@@ -179,8 +179,9 @@ class Progress:
 async def progress_of(session: AsyncSession, plan: Plan, zone_today: date) -> Progress:
     hours, sessions = (
         await session.execute(
-            select(func.coalesce(func.sum(ProgressLog.hours), 0.0), func.count(ProgressLog.id))
-            .where(ProgressLog.plan_id == plan.id)
+            select(
+                func.coalesce(func.sum(ProgressLog.hours), 0.0), func.count(ProgressLog.id)
+            ).where(ProgressLog.plan_id == plan.id)
         )
     ).one()
     started = plan.started_at.date()
@@ -243,9 +244,7 @@ async def log_study(
         raise WhichPlan([p.id for p in plans])
     plan = plans[0]
     before = await progress_of(session, plan, today)
-    session.add(
-        ProgressLog(plan_id=plan.id, logged_at=clock.now(), hours=round(minutes / 60, 2))
-    )
+    session.add(ProgressLog(plan_id=plan.id, logged_at=clock.now(), hours=round(minutes / 60, 2)))
     await session.flush()
     after = await progress_of(session, plan, today)
     return Logged(minutes, after, just_reached=after.reached and not before.reached)
@@ -259,8 +258,9 @@ async def logs_between(
         return 0.0, 0
     hours, count = (
         await session.execute(
-            select(func.coalesce(func.sum(ProgressLog.hours), 0.0), func.count(ProgressLog.id))
-            .where(
+            select(
+                func.coalesce(func.sum(ProgressLog.hours), 0.0), func.count(ProgressLog.id)
+            ).where(
                 ProgressLog.plan_id.in_(plan_ids),
                 ProgressLog.logged_at >= start,
                 ProgressLog.logged_at < end,

@@ -6,6 +6,5 @@ from bot.reminders.kinds import renewal, snooze, study, weekly_checkin
 from bot.reminders.kinds.base import ReminderKind
 
 KINDS: dict[str, ReminderKind] = {
-    kind.name: kind
-    for kind in (study.KIND, snooze.KIND, weekly_checkin.KIND, renewal.KIND)
+    kind.name: kind for kind in (study.KIND, snooze.KIND, weekly_checkin.KIND, renewal.KIND)
 }

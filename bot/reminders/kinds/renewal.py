@@ -41,7 +41,10 @@ def renewal_needs(t: Translator, credential: Credential | None) -> list[str]:
     lines = []
     if renewal is not None and renewal.ce_hours:
         lines.append(
-            t("Renewal needs {hours} continuing-education hours.", hours=hours_text(renewal.ce_hours))
+            t(
+                "Renewal needs {hours} continuing-education hours.",
+                hours=hours_text(renewal.ce_hours),
+            )
         )
     if renewal is not None and renewal.notes:
         notes = " ".join(renewal.notes.split())
@@ -75,7 +78,12 @@ class RenewalKind:
         left = (earned.expires_on - today).days
         on = earned.expires_on.isoformat()
         if left > 0:
-            head = t("Your <b>{name}</b> expires in {days} days, on {date}.", name=name, days=left, date=on)
+            head = t(
+                "Your <b>{name}</b> expires in {days} days, on {date}.",
+                name=name,
+                days=left,
+                date=on,
+            )
         elif left == 0:
             head = t("Your <b>{name}</b> expires today.", name=name)
         else:
