@@ -139,12 +139,15 @@ async def test_spanish_worker_logs_in_spanish(harness: Harness) -> None:
     worker = harness.emulator.user(3006, "Ana", language_code="es")
     nothing = await reply_to(worker, worker.send("estudié 2 horas"))
     assert "No hay ningún plan activo" in texts(nothing)
-    await start_plan(
-        worker, "NFPA 70E Electrical Safety", "type:Chicago", "20 h", "Lun · Mié · Vie", "19:00"
-    )
+    await reply_to(worker, worker.send("/find NFPA 70E Electrical Safety"))
+    await reply_to(worker, worker.press("Detalles 1"))
+    await reply_to(worker, worker.press("Empezar un plan"))
+    for answer in ("Chicago", "20 h", "Lun · Mié · Vie", "19:00"):
+        action = worker.send(answer) if answer == "Chicago" else worker.press(answer)
+        await reply_to(worker, action)
     replies = await reply_to(worker, worker.send("estudié 2 horas"))
     assert "✓ Registré 2 h en NFPA 70E" in texts(replies)
-    assert "▓░░░░░░░ 10% · 2 de 20 h" in texts(replies)
+    assert "░░░░░░░░ 10% · 2 de 20 h\nfaltan 18 h · al día para el 2027-01-11" in texts(replies)
 
 
 async def test_pause_resume_edit_and_abandon(harness: Harness) -> None:
