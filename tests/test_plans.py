@@ -215,3 +215,21 @@ async def test_reaching_the_planned_hours_records_the_credential(harness: Harnes
     assert not reminders["study"].active
     # 90 days before 2027-11-23 is 2027-08-25, 09:00 in Chicago (CDT, UTC-5).
     assert reminders["renewal"].next_fire_at == datetime(2027, 8, 25, 14, 0, tzinfo=UTC)
+
+
+async def test_log_asks_which_plan_when_there_are_two(harness: Harness) -> None:
+    worker = await start_guessed_plan(harness, 3009, "10")
+    await reply_to(worker, worker.send("/find OSHA 30"))  # type: ignore[attr-defined]
+    await reply_to(worker, worker.press("Details 1"))  # type: ignore[attr-defined]
+    await reply_to(worker, worker.press("Start a plan"))  # type: ignore[attr-defined]
+    for label in ("2027-02-01 · 3 h/week", "Sat · Sun", "12:00"):
+        await reply_to(worker, worker.press(label))  # type: ignore[attr-defined]
+    asked = await reply_to(worker, worker.send("studied 1h30"))  # type: ignore[attr-defined]
+    assert "Which plan was the 1 h 30 min for?" in texts(asked)
+    assert labels(asked) == [
+        "NFPA 70E Electrical Safety in the…",
+        "OSHA 30-Hour Construction (Outreach…",
+    ]
+    logged = await reply_to(worker, worker.press(labels(asked)[1]))  # type: ignore[attr-defined]
+    assert "✓ Logged 1 h 30 min on OSHA 30-Hour Construction" in texts(logged)
+    assert "░░░░░░░░ 5% · 1.5 of 30 h" in texts(logged)
