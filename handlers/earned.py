@@ -33,7 +33,7 @@ FLOW = Flow.EARNED
 NAME, WHEN, EXPIRES = "ea_name", "ea_when", "ea_expires"
 PICKED, EARNED_ON = "earned_credential", "earned_on"
 MONTHS_AGO = (0, 12, 24, 36)
-SHOWN = 8
+SHOWN = 5  # with the prompt, one phone screen
 
 
 def expiry_note(t: Translator, recorded: Recorded, today: date | None = None) -> str:
@@ -56,7 +56,7 @@ def expiry_note(t: Translator, recorded: Recorded, today: date | None = None) ->
 def _held_line(t: Translator, turn: Turn, held: earned.Held, number: int) -> str:
     catalog = turn.context.services.catalog
     credential = catalog.credentials.get(held.credential_id)
-    name = escape(shorten(credential.name if credential else held.credential_id, 70))
+    name = escape(shorten(credential.name if credential else held.credential_id, 50))
     if held.expires_on is not None:
         status = t("expires {date}", date=held.expires_on.isoformat())
     elif (
@@ -82,6 +82,8 @@ async def earned_command(update: Update, context: ToolboxContext) -> str | int:
     if held:
         lines.append(t("Credentials you hold:"))
         lines += [_held_line(t, turn, h, n) for n, h in enumerate(held[:SHOWN], 1)]
+        if len(held) > SHOWN:
+            lines.append(t("…and {count} more.", count=len(held) - SHOWN))
         lines.append("")
     lines.append(t('Type the name of a credential you hold to add it ("OSHA 30", "608").'))
     await turn.say("\n".join(lines), turn.keyboard([[(t("✔ Done"), FLOW, "end", "")]]), edit=False)

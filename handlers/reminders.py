@@ -76,6 +76,7 @@ def schedule(application: Application) -> None:  # type: ignore[type-arg]
 FLOW = Flow.REMINDERS
 QUIET_CHOICES = ("2100-0700", "2200-0700", "2200-0600", "2000-0800", "2300-0800")
 CHECKIN_HOURS = ("08:00", "12:00", "18:00", "20:00")
+LISTED = 6  # soonest first; more would not fit one phone screen
 KIND_LABELS = {
     "study": N_("📚 Study"),
     "snooze": N_("⏰ Snoozed study"),
@@ -102,12 +103,14 @@ async def show_reminders(turn: Turn, note: str = "", edit: bool = False) -> None
     async with services.sessions() as session:
         view = await reminder_settings.overview(session, turn.user_id)
     lines = [t("<b>Your reminders</b> (your time, {zone})", zone=escape(zone.replace("_", " ")))]
-    for item in view.scheduled[:12]:
+    for item in view.scheduled[:LISTED]:
         label = t(KIND_LABELS.get(item.kind, item.kind))
         credential = services.catalog.credentials.get(item.credential_id or "")
         if credential is not None:
             label += " · " + escape(shorten(credential.name, 40))
         lines.append(f"{label}: {when_text(t, item.next_fire_at, zone, today)}")
+    if len(view.scheduled) > LISTED:
+        lines.append(t("…and {count} more.", count=len(view.scheduled) - LISTED))
     if view.paused:
         lines.append(t("⏸ All reminders are paused."))
     elif not view.scheduled:
