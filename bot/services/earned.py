@@ -92,9 +92,7 @@ async def record_earned(
     await session.flush()
     if rule == Expiry.SCHEDULED and expires_on is not None:
         schedule = {"expires_on": expires_on.isoformat(), "time": ALERT_TIME}
-        await put_reminder(
-            session, user_id, "renewal", schedule, zone, clock.now(), earned_id=row.id
-        )
+        await put_reminder(session, clock, user_id, "renewal", schedule, zone, earned_id=row.id)
     else:
         await _stop_alerts(session, row.id)
     return Recorded(row.id, rule, expires_on, is_new)

@@ -46,11 +46,11 @@ def next_fire_for(
 
 async def put_reminder(
     session: AsyncSession,
+    clock: Clock,
     user_id: int,
     kind: str,
     schedule: dict[str, Any],
     zone: str,
-    now: datetime,
     *,
     plan_id: int | None = None,
     earned_id: int | None = None,
@@ -67,7 +67,7 @@ async def put_reminder(
         session.add(reminder)
     reminder.schedule = dict(schedule)
     reminder.timezone = zone
-    reminder.next_fire_at = next_fire_for(kind, schedule, zone, now)
+    reminder.next_fire_at = next_fire_for(kind, schedule, zone, clock.now())
     reminder.active = reminder.next_fire_at is not None
     await session.flush()
     return reminder
@@ -101,15 +101,15 @@ def study_schedule(days: tuple[int, ...], at: time) -> dict[str, Any]:
 
 
 async def _apply(
-    session: AsyncSession, plan: Plan, choice: PlanChoice, zone: str, now: datetime
+    session: AsyncSession, clock: Clock, plan: Plan, choice: PlanChoice, zone: str
 ) -> None:
-    today = now.astimezone(ZoneInfo(zone)).date()
+    today = clock.now().astimezone(ZoneInfo(zone)).date()
     plan.planned_hours = choice.planned_hours
     plan.planned_sessions = choice.planned_sessions()
     plan.weekly_hours = choice.weekly_hours()
     plan.target_date = today + timedelta(weeks=choice.weeks)
     schedule = study_schedule(choice.days, choice.at)
-    await put_reminder(session, plan.user_id, "study", schedule, zone, now, plan_id=plan.id)
+    await put_reminder(session, clock, plan.user_id, "study", schedule, zone, plan_id=plan.id)
     if plan.status != "active":
         await _set_study_active(session, plan, False)
 
@@ -137,8 +137,8 @@ async def start_plan(
         )
         session.add(plan)
         await session.flush()
-    await _apply(session, plan, choice, zone, now)
-    await ensure_checkin(session, user_id, zone, now)
+    await _apply(session, clock, plan, choice, zone)
+    await ensure_checkin(session, clock, user_id, zone)
     return plan, is_new
 
 
@@ -146,16 +146,16 @@ async def edit_plan(
     session: AsyncSession, clock: Clock, user_id: int, plan_id: int, choice: PlanChoice, zone: str
 ) -> Plan:
     plan = await get_plan(session, user_id, plan_id)
-    await _apply(session, plan, choice, zone, clock.now())
+    await _apply(session, clock, plan, choice, zone)
     return plan
 
 
-async def ensure_checkin(session: AsyncSession, user_id: int, zone: str, now: datetime) -> None:
+async def ensure_checkin(session: AsyncSession, clock: Clock, user_id: int, zone: str) -> None:
     existing = await session.scalar(
         select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == "weekly_checkin")
     )
     if existing is None:
-        await put_reminder(session, user_id, "weekly_checkin", CHECKIN_DEFAULT, zone, now)
+        await put_reminder(session, clock, user_id, "weekly_checkin", CHECKIN_DEFAULT, zone)
 
 
 async def checkin_reminder(session: AsyncSession, user_id: int) -> Reminder | None:
@@ -201,7 +201,7 @@ async def set_status(
         reminder = await study_reminder(session, plan.id)
         if reminder is not None:
             await put_reminder(
-                session, user_id, "study", reminder.schedule, zone, now, plan_id=plan.id
+                session, clock, user_id, "study", reminder.schedule, zone, plan_id=plan.id
             )
     else:
         await _set_study_active(session, plan, False)
@@ -268,7 +268,7 @@ async def snooze_study(
     now = clock.now()
     at = now + delay
     await put_reminder(
-        session, user_id, "snooze", {"at": at.isoformat()}, zone, now, plan_id=plan_id
+        session, clock, user_id, "snooze", {"at": at.isoformat()}, zone, plan_id=plan_id
     )
     return at
 

@@ -91,5 +91,5 @@ async def set_checkin(
     if not 0 <= weekday < 7:
         raise ValueError(weekday)
     schedule = {**CHECKIN_DEFAULT, "weekday": weekday, "time": at.strftime("%H:%M")}
-    reminder = await put_reminder(session, user_id, "weekly_checkin", schedule, zone, clock.now())
+    reminder = await put_reminder(session, clock, user_id, "weekly_checkin", schedule, zone)
     return reminder.next_fire_at
