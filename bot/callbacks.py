@@ -27,7 +27,13 @@ class Flow(StrEnum):
     RECOMMEND = "rc"
     PLAN = "pl"
     LANGUAGE = "lg"
+    STUDY = "st"  # a study reminder's Done / Snooze / Skip, and logging
+    EARNED = "ea"
+    REMINDERS = "rm"
 
+
+# One inline button as (label, flow, action, arg); a keyboard is a list of rows of these.
+Button = tuple[str, Flow, str, str | int]
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
 _ARG = re.compile(r"^[A-Za-z0-9_.:\-]{0,40}$")

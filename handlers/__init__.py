@@ -14,10 +14,12 @@ EARLY, MAIN = -1, 0
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     from handlers import (
+        earned,
         fallbacks,
         find,
         help,
         language,
+        log,
         membership,
         onboarding,
         plans,
@@ -32,6 +34,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *membership.handlers(),
             *onboarding.handlers(),
             *plans.handlers(),
+            *earned.handlers(),
+            *log.handlers(),
+            *reminders.handlers(),
             *recommend.handlers(),
             *find.handlers(),
             *profile.handlers(),

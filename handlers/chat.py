@@ -18,10 +18,11 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.helpers import create_deep_linked_url
 
-from bot.callbacks import BadCallback, Callback, Flow, NotYours, pack, parse
+from bot.callbacks import BadCallback, Button, Callback, NotYours, pack, parse
 from bot.i18n import Translator, pick_language, translator
 from bot.language_id import language_of
 from bot.runtime import ToolboxContext
+from bot.services.timezones import place_from_text
 from bot.services.users import choose_language, touch_user
 from catalog import normalize_region
 
@@ -29,8 +30,6 @@ log = logging.getLogger(__name__)
 
 LANGUAGE_CHECKED = "lang_checked"  # user_data: the first typed words were read for language
 PHONE_SCREEN = 600  # characters: one phone screen without scrolling
-# One inline button as (label, flow, action, arg); a keyboard is a list of rows of these.
-Button = tuple[str, Flow, str, str | int]
 
 
 def escape(text: object) -> str:
@@ -170,8 +169,8 @@ def _first_words_language(update: Update, context: ToolboxContext) -> str | None
         return None
     if context.user_data is None or context.user_data.get(LANGUAGE_CHECKED):
         return None
-    if normalize_region(message.text) is not None:
-        return None  # "Florida", "Ontario": a place name says nothing of the language
+    if normalize_region(message.text) or place_from_text(message.text):
+        return None  # "Florida", "Los Angeles": a place name says nothing of the language
     context.user_data[LANGUAGE_CHECKED] = True
     return language_of(message.text)
 

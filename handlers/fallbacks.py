@@ -19,6 +19,8 @@ from handlers import onboarding, profile, recommend
 from handlers.chat import Turn, begin_turn, escape
 from handlers.find import QUERY_LIMIT, send_results
 from handlers.help import send_help
+from handlers.log import typed_log
+from handlers.reminders import show_reminders
 
 
 async def edited(update: Update, context: ToolboxContext) -> None:
@@ -72,6 +74,8 @@ async def _thanks(turn: Turn, text: str) -> None:
 
 
 async def _log(turn: Turn, text: str) -> None:
+    if await typed_log(turn, text):  # "studied 2 hours", "estudié una hora": logged
+        return
     await turn.say(
         turn.t("To log study time, send /log with how long, like /log 1h or /log 30m."),
         edit=False,
@@ -79,10 +83,7 @@ async def _log(turn: Turn, text: str) -> None:
 
 
 async def _reminders(turn: Turn, text: str) -> None:
-    await turn.say(
-        turn.t("Your reminders are in /reminders: pause them there, or change when they come."),
-        edit=False,
-    )
+    await show_reminders(turn)
 
 
 async def _export(turn: Turn, text: str) -> None:

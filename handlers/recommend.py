@@ -8,22 +8,31 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import (
+    Button,
     Flow,
     credential_code,
     credential_from_code,
     for_flow,
 )
+from bot.i18n import Translator
 from bot.runtime import ToolboxContext
-from bot.services import profiles
+from bot.services import plans, profiles
 from catalog import recommend
 from handlers.cards import card, details, reasons_text
-from handlers.chat import Button, Turn, begin_turn, escape, private_only
+from handlers.chat import Turn, begin_turn, escape, private_only
 
 FLOW = Flow.RECOMMEND
 PAGE = 3
 MAX_SHOWN = 60  # past this, no "More": better to refine the profile than scroll forever
 HIDDEN_SHOWN = 10
 SEEN = "rec_seen"  # user_data: credential ids shown since the last fresh page
+
+
+def plan_button(t: Translator, credential_id: str, planned: dict[str, int]) -> Button:
+    """ "View plan" for a credential already in a plan, else "Start a plan"."""
+    if credential_id in planned:
+        return (t("View plan"), Flow.PLAN, "view", planned[credential_id])
+    return (t("Start a plan"), Flow.PLAN, "start", credential_code(credential_id))
 
 
 async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
@@ -55,11 +64,13 @@ async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
         await turn.say(text, edit=edit)
         return
     turn.context.user_data[SEEN] = seen + [r.credential.id for r in results]
+    async with services.sessions() as session:
+        planned = await plans.plans_by_credential(session, turn.user_id)
     for number, result in enumerate(results, start=len(seen) + 1):
         credential = result.credential
         code = credential_code(credential.id)
-        rows: list[list[Button]] = [
-            [(t("Details"), FLOW, "info", code), (t("Start a plan"), Flow.PLAN, "start", code)],
+        rows = [
+            [(t("Details"), FLOW, "info", code), plan_button(t, credential.id, planned)],
             [(t("Not for me"), FLOW, "no", code)],
         ]
         if number < MAX_SHOWN:
@@ -119,8 +130,10 @@ async def card_pressed(update: Update, context: ToolboxContext) -> None:
         await turn.say(t("↩ <b>{name}</b> is back on your list.", name=name))
         return
     await turn.toast()
+    async with context.services.sessions() as session:
+        planned = await plans.plans_by_credential(session, turn.user_id)
     keyboard = turn.keyboard(
-        [[(t("Start a plan"), Flow.PLAN, "start", code), (t("Not for me"), FLOW, "no", code)]],
+        [[plan_button(t, credential_id, planned), (t("Not for me"), FLOW, "no", code)]],
         links=[(t("Issuer's page"), str(credential.source_url))],
     )
     await turn.say(details(t, credential, catalog), keyboard, edit=False)

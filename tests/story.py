@@ -60,3 +60,20 @@ async def onboard_by_taps(user: EmulatedUser, *taps: str) -> tuple[list[ChatMess
     for label in taps:
         replies = await reply_to(user, user.press(label))
     return replies, len(taps)
+
+
+async def open_details(user: EmulatedUser, query: str) -> list[ChatMessage]:
+    """/find a credential and open the first result's details (with its plan button)."""
+    await reply_to(user, user.send(f"/find {query}"))
+    return await reply_to(user, user.press("Details 1"))
+
+
+async def start_plan(user: EmulatedUser, query: str, *answers: str) -> list[ChatMessage]:
+    """From /find to a started plan: open the details, tap "Start a plan", then answer
+    each question in turn (a label to press, or "type:" followed by text to send)."""
+    await open_details(user, query)
+    replies = await reply_to(user, user.press("Start a plan"))
+    for answer in answers:
+        action = user.send(answer[5:]) if answer.startswith("type:") else user.press(answer)
+        replies = await reply_to(user, action)
+    return replies

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import select
-
-from bot.db.models import Plan, Profile, Reminder
+from bot.db.models import Profile
 from catalog import default_catalog
-from handlers.reminders import dispatch_due
 from tests.conftest import Harness
 from tests.story import cards, labels, onboard_by_taps, reply_to, taps_to_cards, texts
 
@@ -85,35 +79,6 @@ async def test_details_show_the_issuers_link(harness: Harness) -> None:
     assert "Last reviewed" in details[-1].text and len(details[-1].text) <= 600
     sent = harness.emulator.calls_to("sendMessage")[-1].params
     assert "is_disabled" in str(sent.get("link_preview_options")), sent  # no big link preview
-
-
-async def test_start_a_plan_asks_timezone_then_checkin(harness: Harness) -> None:
-    worker = harness.emulator.user(2004, "Gus", language_code="en")
-    replies, _ = await onboard_by_taps(worker, *taps_to_cards("Plumber"))
-    asked = await reply_to(worker, worker.press("Start a plan", message=cards(replies)[0]))
-    assert "what time is it where you are" in texts(asked)
-    await reply_to(worker, worker.send("Chicago"))
-    await reply_to(worker, worker.press("Wed"))
-    done = await reply_to(worker, worker.send("6:30pm"))
-    assert "every Wed at 18:30" in texts(done)
-    async with harness.services.sessions() as session:
-        plan = await session.scalar(select(Plan).where(Plan.user_id == 2004))
-        reminder = await session.scalar(select(Reminder).where(Reminder.user_id == 2004))
-    assert plan is not None and plan.status == "active"
-    assert reminder is not None and reminder.timezone == "America/Chicago"
-    assert reminder.next_fire_at is not None and reminder.next_fire_at > harness.clock.now()
-    local = reminder.next_fire_at.astimezone(ZoneInfo("America/Chicago"))
-    assert (local.weekday(), local.hour, local.minute) == (2, 18, 30)
-
-    # A week later (on the shared clock) the dispatcher sends the check-in, once.
-    harness.clock.advance(timedelta(days=7))
-    assert await dispatch_due(harness.running.application) == 1
-    nudge = await worker.wait_for_reply()
-    assert "Weekly check-in" in texts(nudge)
-    assert await dispatch_due(harness.running.application) == 0
-    async with harness.services.sessions() as session:
-        again = await session.get(Reminder, reminder.id)
-    assert again is not None and again.next_fire_at > harness.clock.now()
 
 
 async def test_recommend_before_onboarding_points_to_start(harness: Harness) -> None:

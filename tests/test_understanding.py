@@ -26,8 +26,8 @@ async def test_free_text_goes_to_what_the_worker_wants_not_to_search(harness: Ha
     answers = {
         "hello": "Hi Gil! I'm Toolbox.",
         "help": "Toolbox finds short credentials that prove your skills.",
-        "i studied 2 hours": "To log study time, send /log",
-        "stop reminders": "Your reminders are in /reminders",
+        "i studied 2 hours": "There's no active plan to log that against.",
+        "stop reminders": "Your reminders (your time, America/New York)",
         "delete my data": "/delete will erase everything I store about you.",
         "thanks!": "You're welcome!",
         "ok cool": "I couldn't find a credential like that; try /find with its name.",
@@ -44,8 +44,8 @@ async def test_spanish_free_text_is_understood_too(harness: Harness) -> None:
     worker = harness.emulator.user(8002, "Lupe", language_code="es")
     answers = {
         "hola": "¡Hola, Lupe! Soy Toolbox.",
-        "estudié 2 horas": "Para anotar tu estudio, manda /log",
-        "no me mandes más mensajes": "Tus recordatorios están en /reminders",
+        "estudié 2 horas": "No hay ningún plan activo donde anotarlo.",
+        "no me mandes más mensajes": "Tus recordatorios (tu hora, America/New York)",
         "borra mis datos": "/delete borrará todo lo que guardo de ti.",
         "gracias": "¡De nada!",
     }

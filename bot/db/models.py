@@ -160,9 +160,14 @@ class Plan(Base):
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     credential_id: Mapped[str] = mapped_column(ForeignKey("credentials.id"))
-    status: Mapped[str] = mapped_column(String(16), default="active")  # active, paused, done
+    # active, paused, done (passed the exam), abandoned
+    status: Mapped[str] = mapped_column(String(16), default="active")
     weekly_hours: Mapped[int | None] = mapped_column(Integer)
     target_date: Mapped[date | None] = mapped_column(Date)
+    # Hours to study when known (catalog or the worker's guess); otherwise a count of
+    # sessions, because most catalog records do not state hours.
+    planned_hours: Mapped[float | None] = mapped_column(Float)
+    planned_sessions: Mapped[int | None] = mapped_column(Integer)
     steps: Mapped[list[Any]] = mapped_column(default=list)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
