@@ -8,6 +8,7 @@ that stores the answer. `QUESTIONS` is the order; onboarding and /profile both r
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from zoneinfo import available_timezones
 
 from bot.callbacks import credential_code, credential_from_code
@@ -64,6 +65,21 @@ async def _store(answer: Answer, **fields: object) -> None:
     await profiles.update_profile(answer.session, answer.clock, answer.user_id, **fields)
 
 
+def _saves_choice(
+    field: str, choices: Sequence[tuple[str, str, Iterable[str]]]
+) -> Callable[[Answer], Awaitable[Saved | None]]:
+    """The save of a one-of-these question: a known key is stored as `field`."""
+    keys = {key for key, _, _ in choices}
+
+    async def save(answer: Answer) -> Saved | None:
+        if answer.value not in keys:
+            return None
+        await _store(answer, **{field: answer.value})
+        return Saved(_done(label_for(choices, answer.value, answer.t)))
+
+    return save
+
+
 # ---------------------------------------------------------------- trade -------------
 
 
@@ -112,13 +128,6 @@ TRADE = Question(
 # ---------------------------------------------------------------- experience --------
 
 
-async def _save_experience(answer: Answer) -> Saved | None:
-    if answer.value not in {key for key, _, _ in EXPERIENCE}:
-        return None
-    await _store(answer, experience=answer.value)
-    return Saved(_done(label_for(EXPERIENCE, answer.value, answer.t)))
-
-
 EXPERIENCE_Q = Question(
     name="exp",
     field="experience",
@@ -127,7 +136,7 @@ EXPERIENCE_Q = Question(
     ask=lambda a: a.t("Where are you in your trade?"),
     choices=lambda a: [[(a.t(label), key)] for key, label, _ in EXPERIENCE],
     read=lambda text, a: match_choice(text, EXPERIENCE, a.t),
-    save=_save_experience,
+    save=_saves_choice("experience", EXPERIENCE),
     shows=lambda view, a: label_for(EXPERIENCE, view.experience, a.t),
 )
 
@@ -364,13 +373,6 @@ BUDGET_Q = Question(
 # ---------------------------------------------------------------- delivery ----------
 
 
-async def _save_delivery(answer: Answer) -> Saved | None:
-    if answer.value not in {key for key, _, _ in DELIVERY}:
-        return None
-    await _store(answer, delivery=answer.value)
-    return Saved(_done(label_for(DELIVERY, answer.value, answer.t)))
-
-
 DELIVERY_Q = Question(
     name="deliv",
     field="delivery",
@@ -378,7 +380,7 @@ DELIVERY_Q = Question(
     ask=lambda a: a.t("Online, in person, or either?"),
     choices=lambda a: [[(a.t(label), key) for key, label, _ in DELIVERY]],
     read=lambda text, a: match_choice(text, DELIVERY, a.t),
-    save=_save_delivery,
+    save=_saves_choice("delivery", DELIVERY),
     shows=lambda view, a: label_for(DELIVERY, view.delivery, a.t),
 )
 
