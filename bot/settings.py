@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_secret: SecretStr | None = None
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # The reminder dispatcher: how often it looks for due reminders, how many it claims at
+    # once, and how long a claim holds them (must exceed the time to send one batch).
+    reminder_tick_seconds: float = Field(default=5.0, gt=0)
+    reminder_batch_size: int = Field(default=100, ge=1, le=1000)
+    reminder_lease_seconds: int = Field(default=120, ge=10)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -15,7 +15,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         onboarding,
         plans,
         recommendations,
-        reminders,
         search,
     )
 
@@ -34,4 +33,3 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ],
         group=MAIN,
     )
-    reminders.schedule(application)

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
-from bot.callbacks import BadCallback, Callback, Flow, NotYours, pack, parse
+from bot.callbacks import BadCallback, Button, Callback, NotYours, pack, parse
 from bot.i18n import Translator, translator
 from bot.runtime import ToolboxContext
 from bot.services.users import touch_user
@@ -24,8 +24,6 @@ from bot.services.users import touch_user
 log = logging.getLogger(__name__)
 
 PHONE_SCREEN = 600  # characters: one phone screen without scrolling
-# One inline button as (label, flow, action, arg); a keyboard is a list of rows of these.
-Button = tuple[str, Flow, str, str | int]
 
 
 def escape(text: object) -> str:
@@ -131,7 +129,12 @@ async def begin_turn(update: Update, context: ToolboxContext) -> Turn:
     services = context.services
     async with services.sessions.begin() as session:
         row = await touch_user(
-            session, services.clock, user.id, user.first_name or "", user.language_code
+            session,
+            services.clock,
+            user.id,
+            user.first_name or "",
+            user.language_code,
+            default_tz=services.settings.default_timezone,
         )
         language = row.language
     return Turn(update, context, user.id, translator(language))

@@ -119,7 +119,13 @@ async def timezone_answered(update: Update, context: ToolboxContext) -> str | No
         )
     services = context.services
     async with services.sessions.begin() as session:
-        await profiles.set_timezone(session, services.clock, turn.user_id, zone)
+        await profiles.set_timezone(
+            session,
+            services.clock,
+            turn.user_id,
+            zone,
+            default_tz=services.settings.default_timezone,
+        )
     return await ask_day(turn, "✓ " + escape(zone.replace("_", " ")))
 
 
@@ -177,12 +183,10 @@ async def hour_answered(update: Update, context: ToolboxContext) -> str | int | 
         return await ask_hour(turn)
     services = context.services
     async with services.sessions.begin() as session:
-        view = await profiles.load_profile(session, turn.user_id)
-        zone = view.timezone or services.settings.default_timezone
-        await profiles.update_profile(
-            session, services.clock, turn.user_id, checkin_weekday=day, checkin_time=at
+        # The reminder's schedule is the one record of the check-in day and time.
+        await plans.schedule_weekly_checkin(
+            session, services.clock, turn.user_id, day, at, services.settings.default_timezone
         )
-        await plans.schedule_weekly_checkin(session, services.clock, turn.user_id, day, at, zone)
     context.user_data.pop("plan_day", None)
     context.user_data.pop(PLAN_KEY, None)
     await turn.say(

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.db.models import Plan, Reminder
+from bot.db.models import Plan, Reminder, User
+from bot.reminders.dispatcher import dispatch_due
 from catalog import default_catalog
-from handlers.reminders import dispatch_due
 from tests.conftest import Harness
 from tests.story import cards, labels, onboard_by_taps, reply_to, taps_to_cards, texts
 
@@ -92,17 +92,20 @@ async def test_start_a_plan_asks_timezone_then_checkin(harness: Harness) -> None
         plan = await session.scalar(select(Plan).where(Plan.user_id == 2004))
         reminder = await session.scalar(select(Reminder).where(Reminder.user_id == 2004))
     assert plan is not None and plan.status == "active"
-    assert reminder is not None and reminder.timezone == "America/Chicago"
+    assert reminder is not None and reminder.schedule == {"weekday": 2, "time": "18:30"}
+    async with harness.services.sessions() as session:
+        user = await session.get(User, 2004)
+    assert user is not None and user.timezone == "America/Chicago"  # the one copy
     assert reminder.next_fire_at is not None and reminder.next_fire_at > harness.clock.now()
     local = reminder.next_fire_at.astimezone(ZoneInfo("America/Chicago"))
     assert (local.weekday(), local.hour, local.minute) == (2, 18, 30)
 
     # A week later (on the shared clock) the dispatcher sends the check-in, once.
     harness.clock.advance(timedelta(days=7))
-    assert await dispatch_due(harness.running.application) == 1
+    assert (await dispatch_due(harness.running.application)).sent == 1
     nudge = await worker.wait_for_reply()
     assert "Weekly check-in" in texts(nudge)
-    assert await dispatch_due(harness.running.application) == 0
+    assert (await dispatch_due(harness.running.application)).sent == 0
     async with harness.services.sessions() as session:
         again = await session.get(Reminder, reminder.id)
     assert again is not None and again.next_fire_at > harness.clock.now()

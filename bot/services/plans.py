@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import time
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import Plan, Reminder
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from bot.reminders.schedules import WEEKLY_CHECKIN as CHECKIN
+from bot.reminders.schedules import checkin_schedule, parse_hhmm
+from bot.services import reminders
 
 
 async def start_plan(
@@ -43,28 +42,30 @@ async def start_plan(
     return plan, True
 
 
-def next_weekly(weekday: int, at: time, timezone: str, after: datetime) -> datetime:
-    """The next occurrence in the user's own timezone (APScheduler handles DST)."""
-    trigger = CronTrigger(
-        day_of_week=WEEKDAYS[weekday], hour=at.hour, minute=at.minute, timezone=ZoneInfo(timezone)
-    )
-    fire = trigger.get_next_fire_time(None, after)
-    assert fire is not None  # a weekly cron always has a next time
-    return fire
-
-
 async def schedule_weekly_checkin(
-    session: AsyncSession, clock: Clock, user_id: int, weekday: int, at: time, timezone: str
+    session: AsyncSession, clock: Clock, user_id: int, weekday: int, at: time, default_tz: str
 ) -> Reminder:
-    """One weekly check-in per user, stored with its next fire time; the DB is the truth."""
+    """One weekly check-in per user: its schedule is the only record of the day and time.
+
+    The time is local to the user's current timezone (`default_tz` when they have none);
+    a later region change moves it (`reminders.reschedule_user`).
+    """
+    schedule = checkin_schedule(weekday, at)
     reminder = await session.scalar(
-        select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == "weekly_checkin")
+        select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == CHECKIN)
     )
     if reminder is None:
-        reminder = Reminder(user_id=user_id, kind="weekly_checkin", active=True)
-        session.add(reminder)
-    reminder.schedule = {"weekday": weekday, "time": at.strftime("%H:%M")}
-    reminder.timezone = timezone
-    reminder.active = True
-    reminder.next_fire_at = next_weekly(weekday, at, timezone, clock.now())
-    return reminder
+        return await reminders.add_reminder(
+            session, clock, user_id, CHECKIN, schedule, default_tz=default_tz
+        )
+    return await reminders.set_schedule(session, clock, reminder, schedule, default_tz=default_tz)
+
+
+async def weekly_checkin(session: AsyncSession, user_id: int) -> tuple[int, time] | None:
+    """The check-in day (0 = Monday) and local time, read from the reminder that holds them."""
+    reminder = await session.scalar(
+        select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == CHECKIN)
+    )
+    if reminder is None or not reminder.active:
+        return None
+    return int(reminder.schedule["weekday"]), parse_hhmm(reminder.schedule["time"])

@@ -1,0 +1,212 @@
+"""The reminder dispatcher: a PTB JobQueue job that sends what the database says is due.
+
+Every `reminder_tick_seconds` it claims batches of due reminders (`engine.claim`), has each
+kind compose its message, sends them through `application.bot` (whose rate limiter keeps to
+Telegram's limits and retries 429s, 5xx and timeouts), and records each final outcome
+(`engine.record`). The demo's `/time +7d` and the tests call `dispatch_due` directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, fields
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.callbacks import pack
+from bot.reminders import engine
+from bot.reminders.engine import Batch, Outcome, Result
+from bot.reminders.kinds import KINDS, Due, Outgoing
+from bot.runtime import Services
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "reminder-dispatcher"
+# Sends in flight at once: enough to keep Telegram's 30 messages a second busy while each
+# request waits on the network; the rate limiter decides the actual pace.
+CONCURRENT_SENDS = 32
+# One tick stops claiming after this long so a backlog never holds the job for minutes on
+# end; the next tick carries on where it stopped.
+TICK_BUDGET = timedelta(seconds=60)
+
+
+@dataclass
+class TickReport:
+    """What one `dispatch_due` did, by outcome (the demo prints it, tests assert it)."""
+
+    sent: int = 0
+    empty: int = 0
+    rejected: int = 0
+    blocked: int = 0
+    retrying: int = 0
+    failed: int = 0
+    deferred: int = 0
+    skipped: int = 0
+    paused: int = 0
+    batches: int = 0
+
+    def add(self, other: TickReport) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+def classify(error: BaseException) -> tuple[Outcome, float | None]:
+    """The engine's outcome for a failed send, after the rate limiter's own retries."""
+    if isinstance(error, Forbidden):
+        return Outcome.BLOCKED, None
+    if isinstance(error, RetryAfter):
+        retry_after = error.retry_after
+        seconds = retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
+        return Outcome.TRANSIENT, float(seconds)
+    if isinstance(error, BadRequest):  # a NetworkError subclass in PTB: test it first
+        return Outcome.REJECTED, None
+    if isinstance(error, NetworkError):  # timeouts, 5xx, connection resets
+        return Outcome.TRANSIENT, None
+    return Outcome.FAILED, None
+
+
+def keyboard(due: Due, outgoing: Outgoing) -> InlineKeyboardMarkup | None:
+    rows = [
+        [
+            InlineKeyboardButton(label, callback_data=pack(flow, action, due.user_id, arg))
+            for label, flow, action, arg in row
+        ]
+        for row in outgoing.buttons
+    ]
+    rows += [[InlineKeyboardButton(label, url=url)] for label, url in outgoing.links]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+class ReminderDispatcher:
+    """Claims, composes, sends and records; one per application."""
+
+    def __init__(self, services: Services, bot: Bot) -> None:
+        self.services = services
+        self.bot = bot
+        settings = services.settings
+        self.batch_size = settings.reminder_batch_size
+        self.lease = timedelta(seconds=settings.reminder_lease_seconds)
+        # The job and the demo's /time may both call in; one tick at a time per process.
+        self._lock = asyncio.Lock()
+        self._sends = asyncio.Semaphore(CONCURRENT_SENDS)
+
+    async def dispatch_due(self) -> TickReport:
+        """Send every reminder due now (up to the tick budget); return what happened."""
+        report = TickReport()
+        async with self._lock:
+            clock = self.services.clock
+            started = clock.now()
+            while True:
+                batch_report, full = await self._one_batch()
+                report.add(batch_report)
+                if not full or clock.now() - started > TICK_BUDGET:
+                    return report
+
+    async def _one_batch(self) -> tuple[TickReport, bool]:
+        services = self.services
+        async with services.sessions.begin() as session:
+            batch = await engine.claim(
+                session,
+                services.clock.now(),
+                default_tz=services.settings.default_timezone,
+                limit=self.batch_size,
+                lease=self.lease,
+            )
+        report = TickReport(
+            deferred=batch.deferred, skipped=batch.skipped, paused=batch.paused, batches=1
+        )
+        if batch.due:
+            results = await self._deliver(batch)
+            async with services.sessions.begin() as session:
+                await engine.record(session, services.clock.now(), batch, results)
+            for result in results:
+                _count(report, result.outcome)
+        return report, batch.scanned >= self.batch_size
+
+    async def _deliver(self, batch: Batch) -> list[Result]:
+        services = self.services
+        now = services.clock.now()
+        composed: list[tuple[Due, Outgoing | BaseException | None]] = []
+        # Composing reads the database; one session for the batch, sends happen after it.
+        async with services.sessions() as session:
+            for due in batch.due:
+                try:
+                    composed.append(
+                        (due, await KINDS[due.kind].compose(session, services.catalog, due, now))
+                    )
+                except Exception as error:
+                    log.exception(
+                        "Reminder %s (%s) could not be composed", due.reminder_id, due.kind
+                    )
+                    composed.append((due, error))
+        return list(await asyncio.gather(*(self._send(due, what) for due, what in composed)))
+
+    async def _send(self, due: Due, what: Outgoing | BaseException | None) -> Result:
+        if isinstance(what, BaseException):
+            return Result(due, Outcome.FAILED)
+        if what is None:
+            return Result(due, Outcome.EMPTY)
+        try:
+            async with self._sends:
+                await self.bot.send_message(
+                    due.user_id, what.text, reply_markup=keyboard(due, what)
+                )
+        except TelegramError as error:
+            outcome, retry_after = classify(error)
+            if outcome is Outcome.REJECTED:
+                log.error(
+                    "Reminder %s refused by Telegram, not retried: %s", due.reminder_id, error
+                )
+            elif outcome is not Outcome.BLOCKED:
+                log.warning("Reminder %s not sent (%s); will retry", due.reminder_id, error)
+            return Result(due, outcome, retry_after)
+        except Exception:
+            log.exception("Reminder %s failed to send", due.reminder_id)
+            return Result(due, Outcome.FAILED)
+        return Result(due, Outcome.SENT)
+
+
+def _count(report: TickReport, outcome: Outcome) -> None:
+    name = {
+        Outcome.SENT: "sent",
+        Outcome.EMPTY: "empty",
+        Outcome.REJECTED: "rejected",
+        Outcome.BLOCKED: "blocked",
+        Outcome.TRANSIENT: "retrying",
+        Outcome.FAILED: "failed",
+    }[outcome]
+    setattr(report, name, getattr(report, name) + 1)
+
+
+def dispatcher_of(application: Application) -> ReminderDispatcher:  # type: ignore[type-arg]
+    return application.reminder_dispatcher  # type: ignore[attr-defined, no-any-return]
+
+
+async def dispatch_due(application: Application) -> TickReport:  # type: ignore[type-arg]
+    """Run the dispatcher now (the demo's /time, tests) instead of waiting for the job."""
+    return await dispatcher_of(application).dispatch_due()
+
+
+async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await dispatch_due(context.application)
+
+
+def install(application: Application, services: Services) -> ReminderDispatcher:  # type: ignore[type-arg]
+    """Create the dispatcher and schedule it on PTB's JobQueue (APScheduler)."""
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    dispatcher = ReminderDispatcher(services, application.bot)
+    application.reminder_dispatcher = dispatcher  # type: ignore[attr-defined]
+    interval = services.settings.reminder_tick_seconds
+    application.job_queue.run_repeating(
+        _tick,
+        interval=interval,
+        first=interval,
+        name=JOB_NAME,
+        # A slow tick (a backlog after downtime) must not pile up copies of itself.
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    return dispatcher
