@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     reminder_tick_seconds: float = Field(default=5.0, gt=0)
     reminder_batch_size: int = Field(default=100, ge=1, le=1000)
     reminder_lease_seconds: int = Field(default=120, ge=10)
+    reminder_send_timeout: float = Field(default=10.0, gt=0)  # seconds to wait for Telegram
 
     @field_validator("admin_ids", mode="before")
     @classmethod

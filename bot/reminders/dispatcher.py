@@ -90,6 +90,7 @@ class ReminderDispatcher:
         settings = services.settings
         self.batch_size = settings.reminder_batch_size
         self.lease = timedelta(seconds=settings.reminder_lease_seconds)
+        self.send_timeout = settings.reminder_send_timeout
         # The job and the demo's /time may both call in; one tick at a time per process.
         self._lock = asyncio.Lock()
         self._sends = asyncio.Semaphore(CONCURRENT_SENDS)
@@ -153,7 +154,10 @@ class ReminderDispatcher:
         try:
             async with self._sends:
                 await self.bot.send_message(
-                    due.user_id, what.text, reply_markup=keyboard(due, what)
+                    due.user_id,
+                    what.text,
+                    reply_markup=keyboard(due, what),
+                    read_timeout=self.send_timeout,
                 )
         except TelegramError as error:
             outcome, retry_after = classify(error)
