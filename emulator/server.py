@@ -22,7 +22,7 @@ from emulator import errors
 from emulator.errors import ApiError, bad_request
 from emulator.flood import FloodControl, FloodLimits
 from emulator.media import UploadedFile
-from emulator.methods import Fault, BotApi, coerce_params
+from emulator.methods import BotApi, Fault, coerce_params
 from emulator.state import (
     ApiCall,
     ChatState,

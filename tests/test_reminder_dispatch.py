@@ -118,7 +118,9 @@ class DailyStudy:
     name: str = "test_daily"
     stale_after: timedelta | None = timedelta(hours=2)
 
-    def next_fire(self, schedule: dict[str, Any], zone: ZoneInfo, after: datetime) -> datetime | None:
+    def next_fire(
+        self, schedule: dict[str, Any], zone: ZoneInfo, after: datetime
+    ) -> datetime | None:
         return next_cron(after, zone, hour=18, minute=0)
 
     async def compose(self, session: Any, catalog: Any, due: Due, now: datetime) -> Outgoing:
