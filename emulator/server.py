@@ -242,8 +242,13 @@ class BotApiEmulator:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "en",
+        started: bool = False,
     ) -> EmulatedUser:
-        """The user with this id and their private chat with the bot (created once)."""
+        """The user with this id and their private chat with the bot (created once).
+
+        ``started=True``: the user pressed Start long ago, so the bot may write first (a
+        benchmark's many users, without an update each).
+        """
         if user_id in self._users:
             return self._users[user_id]
         if user_id <= 0:
@@ -256,7 +261,7 @@ class BotApiEmulator:
         ):
             if value:
                 identity[key] = value
-        chat = ChatState(id=user_id, type="private", user=identity)
+        chat = ChatState(id=user_id, type="private", user=identity, started=started)
         self.state.chats[user_id] = chat
         self.state.users[user_id] = identity
         self._users[user_id] = EmulatedUser(self, chat, identity)
