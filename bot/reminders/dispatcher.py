@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
+from aiolimiter import AsyncLimiter
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
@@ -24,6 +25,9 @@ from bot.reminders.kinds import KINDS, Due, Outgoing
 from bot.runtime import Services
 
 log = logging.getLogger(__name__)
+
+# A claimed occurrence and its message (None: nothing to send; an error: compose failed).
+Composed = tuple[Due, Outgoing | BaseException | None]
 
 JOB_NAME = "reminder-dispatcher"
 # Sends in flight at once: enough to keep Telegram's 30 messages a second busy while each
@@ -94,20 +98,40 @@ class ReminderDispatcher:
         # The job and the demo's /time may both call in; one tick at a time per process.
         self._lock = asyncio.Lock()
         self._sends = asyncio.Semaphore(CONCURRENT_SENDS)
+        # Evenly spaced, not in bursts: the bot's rate limiter (a leaky bucket) lets 30 go
+        # at once and 30 more within the second, which Telegram's sliding window answers
+        # with 429s. A bucket of one spaces reminders 1/rate apart.
+        self._pace = AsyncLimiter(1, 1 / settings.reminder_sends_per_second)
 
     async def dispatch_due(self) -> TickReport:
-        """Send every reminder due now (up to the tick budget); return what happened."""
+        """Send every reminder due now (up to the tick budget); return what happened.
+
+        Batches overlap: while one batch is being sent, the next is claimed and composed,
+        so the database work never leaves Telegram's budget idle.
+        """
         report = TickReport()
         async with self._lock:
             clock = self.services.clock
             started = clock.now()
-            while True:
-                batch_report, full = await self._one_batch()
-                report.add(batch_report)
-                if not full or clock.now() - started > TICK_BUDGET:
-                    return report
+            prepared = await self._prepare(report)
+            while prepared is not None:
+                batch, composed = prepared
+                sending = asyncio.ensure_future(
+                    asyncio.gather(*(self._send(due, what) for due, what in composed))
+                )
+                try:
+                    more = batch.scanned >= self.batch_size
+                    within = clock.now() - started <= TICK_BUDGET
+                    prepared = await self._prepare(report) if more and within else None
+                finally:
+                    # Whatever happened meanwhile, what was sent is recorded.
+                    results = list(await sending)
+                    if results:
+                        await self._record(batch, results, report)
+        return report
 
-    async def _one_batch(self) -> tuple[TickReport, bool]:
+    async def _prepare(self, report: TickReport) -> tuple[Batch, list[Composed]] | None:
+        """Claim a batch and compose its messages; None when nothing was due."""
         services = self.services
         async with services.sessions.begin() as session:
             batch = await engine.claim(
@@ -117,42 +141,42 @@ class ReminderDispatcher:
                 limit=self.batch_size,
                 lease=self.lease,
             )
-        report = TickReport(
-            deferred=batch.deferred, skipped=batch.skipped, paused=batch.paused, batches=1
+        report.add(
+            TickReport(
+                deferred=batch.deferred, skipped=batch.skipped, paused=batch.paused, batches=1
+            )
         )
-        if batch.due:
-            results = await self._deliver(batch)
-            async with services.sessions.begin() as session:
-                await engine.record(session, services.clock.now(), batch, results)
-            for result in results:
-                _count(report, result.outcome)
-        return report, batch.scanned >= self.batch_size
-
-    async def _deliver(self, batch: Batch) -> list[Result]:
-        services = self.services
+        if not batch.scanned:
+            return None
         now = services.clock.now()
-        composed: list[tuple[Due, Outgoing | BaseException | None]] = []
-        # Composing reads the database; one session for the batch, sends happen after it.
-        async with services.sessions() as session:
+        composed: list[Composed] = []
+        async with services.sessions() as session:  # one read session for the batch
             for due in batch.due:
                 try:
-                    composed.append(
-                        (due, await KINDS[due.kind].compose(session, services.catalog, due, now))
-                    )
+                    what = await KINDS[due.kind].compose(session, services.catalog, due, now)
                 except Exception as error:
                     log.exception(
                         "Reminder %s (%s) could not be composed", due.reminder_id, due.kind
                     )
-                    composed.append((due, error))
-        return list(await asyncio.gather(*(self._send(due, what) for due, what in composed)))
+                    what = error
+                composed.append((due, what))
+        return batch, composed
+
+    async def _record(self, batch: Batch, results: list[Result], report: TickReport) -> None:
+        services = self.services
+        async with services.sessions.begin() as session:
+            await engine.record(session, services.clock.now(), batch, results)
+        for result in results:
+            _count(report, result.outcome)
 
     async def _send(self, due: Due, what: Outgoing | BaseException | None) -> Result:
+        """Send one message and classify what Telegram (after the limiter's retries) said."""
         if isinstance(what, BaseException):
             return Result(due, Outcome.FAILED)
         if what is None:
             return Result(due, Outcome.EMPTY)
         try:
-            async with self._sends:
+            async with self._sends, self._pace:
                 await self.bot.send_message(
                     due.user_id,
                     what.text,
