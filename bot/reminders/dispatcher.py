@@ -30,9 +30,11 @@ log = logging.getLogger(__name__)
 Composed = tuple[Due, Outgoing | BaseException | None]
 
 JOB_NAME = "reminder-dispatcher"
-# Sends in flight at once: enough to keep Telegram's 30 messages a second busy while each
-# request waits on the network; the rate limiter decides the actual pace.
-CONCURRENT_SENDS = 32
+# Sends in flight at once: enough to keep 30 messages a second going while each request
+# waits on the network (tens of milliseconds), and few enough that after a 429, when the
+# rate limiter holds every request for retry_after and then lets them all go, the ones
+# released together cannot make a burst that earns the next 429.
+CONCURRENT_SENDS = 4
 # One tick stops claiming after this long so a backlog never holds the job for minutes on
 # end; the next tick carries on where it stopped.
 TICK_BUDGET = timedelta(seconds=60)
