@@ -35,9 +35,6 @@ JOB_NAME = "reminder-dispatcher"
 # rate limiter holds every request for retry_after and then lets them all go, the ones
 # released together cannot make a burst that earns the next 429.
 CONCURRENT_SENDS = 4
-# One tick stops claiming after this long so a backlog never holds the job for minutes on
-# end; the next tick carries on where it stopped.
-TICK_BUDGET = timedelta(seconds=60)
 
 
 @dataclass
@@ -97,6 +94,9 @@ class ReminderDispatcher:
         self.batch_size = settings.reminder_batch_size
         self.lease = timedelta(seconds=settings.reminder_lease_seconds)
         self.send_timeout = settings.reminder_send_timeout
+        # A tick stops claiming after one interval, so a backlog never holds the job for
+        # minutes on end; the next tick carries on where this one stopped.
+        self.tick_budget = timedelta(seconds=settings.reminder_tick_seconds)
         # The job and the demo's /time may both call in; one tick at a time per process.
         self._lock = asyncio.Lock()
         self._sends = asyncio.Semaphore(CONCURRENT_SENDS)
@@ -123,7 +123,7 @@ class ReminderDispatcher:
                 )
                 try:
                     more = batch.scanned >= self.batch_size
-                    within = clock.now() - started <= TICK_BUDGET
+                    within = clock.now() - started <= self.tick_budget
                     prepared = await self._prepare(report) if more and within else None
                 finally:
                     # Whatever happened meanwhile, what was sent is recorded.
@@ -236,7 +236,8 @@ def install(application: Application, services: Services) -> ReminderDispatcher:
         interval=interval,
         first=interval,
         name=JOB_NAME,
-        # A slow tick (a backlog after downtime) must not pile up copies of itself.
-        job_kwargs={"max_instances": 1, "coalesce": True},
+        # A tick may outlast its interval by the batch in flight; the next one then waits
+        # on the dispatcher's lock instead of being skipped with a warning.
+        job_kwargs={"max_instances": 2, "coalesce": True},
     )
     return dispatcher
