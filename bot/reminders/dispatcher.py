@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
-from aiolimiter import AsyncLimiter
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
@@ -30,11 +29,31 @@ log = logging.getLogger(__name__)
 Composed = tuple[Due, Outgoing | BaseException | None]
 
 JOB_NAME = "reminder-dispatcher"
-# Sends in flight at once: enough to keep 30 messages a second going while each request
-# waits on the network (tens of milliseconds), and few enough that after a 429, when the
-# rate limiter holds every request for retry_after and then lets them all go, the ones
-# released together cannot make a burst that earns the next 429.
-CONCURRENT_SENDS = 4
+# One send in flight. After a 429 the bot's rate limiter holds every request for
+# retry_after and then releases them together; with more in flight, that burst plus the
+# steady pace overfills Telegram's next one-second window and earns the next 429.
+CONCURRENT_SENDS = 1
+
+
+class EvenPace:
+    """Spaces sends 1/rate apart on an absolute schedule.
+
+    Written here because the libraries at hand drift or burst: a leaky bucket of one
+    (aiolimiter) loses each timer's overshoot, so 29 a second becomes about 28, and a
+    bigger bucket lets a burst through after an idle spell. Slots are never banked: after
+    a pause the next send goes at once and the one after a full interval later.
+    """
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1 / rate
+        self._next = float("-inf")
+
+    async def wait(self) -> None:
+        now = asyncio.get_running_loop().time()
+        slot = max(self._next, now)
+        self._next = slot + self.interval  # taken before sleeping: concurrent callers queue
+        if slot > now:
+            await asyncio.sleep(slot - now)
 
 
 @dataclass
@@ -102,8 +121,8 @@ class ReminderDispatcher:
         self._sends = asyncio.Semaphore(CONCURRENT_SENDS)
         # Evenly spaced, not in bursts: the bot's rate limiter (a leaky bucket) lets 30 go
         # at once and 30 more within the second, which Telegram's sliding window answers
-        # with 429s. A bucket of one spaces reminders 1/rate apart.
-        self._pace = AsyncLimiter(1, 1 / settings.reminder_sends_per_second)
+        # with 429s.
+        self._pace = EvenPace(settings.reminder_sends_per_second)
 
     async def dispatch_due(self) -> TickReport:
         """Send every reminder due now (up to the tick budget); return what happened.
@@ -178,7 +197,8 @@ class ReminderDispatcher:
         if what is None:
             return Result(due, Outcome.EMPTY)
         try:
-            async with self._sends, self._pace:
+            async with self._sends:
+                await self._pace.wait()
                 await self.bot.send_message(
                     due.user_id,
                     what.text,
