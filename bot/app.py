@@ -17,6 +17,7 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade_to_head
 from bot.i18n import N_, available_languages, translator
 from bot.persistence import DatabasePersistence
+from bot.reminders.dispatcher import install as install_reminder_dispatcher
 from bot.runtime import Services, ToolboxContext, WriteThroughApplication
 from bot.services.users import mark_blocked
 from bot.settings import Settings
@@ -77,6 +78,7 @@ def build_application(services: Services, token: str) -> Application:  # type: i
     )
     application.toolbox_services = services  # type: ignore[attr-defined]
     register(application)
+    install_reminder_dispatcher(application, services)
     application.add_error_handler(_on_error)
     return application
 

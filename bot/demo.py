@@ -17,10 +17,10 @@ import sys
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.reminders.dispatcher import dispatch_due
 from bot.serve import RunningBot, start_bot
 from bot.settings import Settings
 from emulator import BotApiEmulator, BotEvent, ChatMessage, EmulatedUser
-from handlers.reminders import dispatch_due
 
 DEMO_TOKEN = "123456:DEMO-offline"
 DEMO_USER_ID = 777000001
@@ -135,8 +135,10 @@ async def _chat(emulator: BotApiEmulator, running: RunningBot, clock: Clock) -> 
             return
         if line.startswith("/time"):
             if _move_clock(clock, line.removeprefix("/time").strip()):
-                await dispatch_due(running.application)
+                report = await dispatch_due(running.application)
                 await asyncio.sleep(0.3)  # let the screen print what was sent
+                if report.deferred:
+                    print(f"({report.deferred} reminder(s) held by quiet hours until morning)")
             continue
         if line.isdigit() and await screen.press(int(line)):
             await _settle(user)

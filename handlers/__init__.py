@@ -39,4 +39,3 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ],
         group=MAIN,
     )
-    reminders.schedule(application)

@@ -129,7 +129,12 @@ async def begin_turn(update: Update, context: ToolboxContext) -> Turn:
     services = context.services
     async with services.sessions.begin() as session:
         row = await touch_user(
-            session, services.clock, user.id, user.first_name or "", user.language_code
+            session,
+            services.clock,
+            user.id,
+            user.first_name or "",
+            user.language_code,
+            default_tz=services.settings.default_timezone,
         )
         language = row.language
     return Turn(update, context, user.id, translator(language))

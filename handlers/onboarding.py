@@ -192,7 +192,11 @@ async def finish(turn: Turn) -> int:
         view = await profiles.load_profile(session, turn.user_id)
         if view.timezone is None:
             await profiles.set_timezone(
-                session, services.clock, turn.user_id, timezone_for_region(view.region)
+                session,
+                services.clock,
+                turn.user_id,
+                timezone_for_region(view.region),
+                default_tz=services.settings.default_timezone,
             )
         await profiles.complete_profile(session, services.clock, turn.user_id)
     turn.context.user_data.pop(STEP_KEY, None)
@@ -273,7 +277,13 @@ async def _answer(turn: Turn, step: str, value: str) -> str | int:
         await profiles.update_profile(session, services.clock, turn.user_id, region=value)
         zone = timezone_for_region(value)
         if zone:
-            await profiles.set_timezone(session, services.clock, turn.user_id, zone)
+            await profiles.set_timezone(
+                session,
+                services.clock,
+                turn.user_id,
+                zone,
+                default_tz=services.settings.default_timezone,
+            )
     return await _next(turn, step, "✓ " + escape(place_name(value, t)))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import DismissedCredential, EarnedCredential, Profile, User
+from bot.services.reminders import reschedule_user
 from catalog import Profile as RankingProfile
 
 EDITABLE = {
@@ -21,8 +22,6 @@ EDITABLE = {
     "budget_usd",
     "delivery",
     "region",
-    "checkin_weekday",
-    "checkin_time",
 }
 
 
@@ -76,18 +75,22 @@ async def update_profile(
     profile = await profile_row(session, clock, user_id)
     for name, value in fields.items():
         setattr(profile, name, list(value) if name == "goals" else value)
-    if "region" in fields:
-        region = fields["region"]
-        profile.country = region.split("-")[0] if region else None
     profile.updated_at = clock.now()
     return profile
 
 
-async def set_timezone(session: AsyncSession, clock: Clock, user_id: int, tz: str | None) -> None:
+async def set_timezone(
+    session: AsyncSession, clock: Clock, user_id: int, tz: str | None, *, default_tz: str
+) -> None:
+    """Set the user's zone; every reminder moves with it (their local times stay put)."""
     user = await session.get(User, user_id)
-    if user is not None:
-        user.timezone = tz
-        user.updated_at = clock.now()
+    if user is None:
+        return
+    changed = user.timezone != tz
+    user.timezone = tz
+    user.updated_at = clock.now()
+    if changed:
+        await reschedule_user(session, clock, user_id, default_tz)
 
 
 async def complete_profile(session: AsyncSession, clock: Clock, user_id: int) -> None:
@@ -101,7 +104,6 @@ async def reset_profile(session: AsyncSession, clock: Clock, user_id: int) -> No
     profile = await profile_row(session, clock, user_id)
     for name in EDITABLE:
         setattr(profile, name, [] if name == "goals" else None)
-    profile.country = None
     profile.completed_at = None
     profile.updated_at = clock.now()
 
