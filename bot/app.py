@@ -20,6 +20,7 @@ from bot.i18n import N_, available_languages, translator
 from bot.language_id import language_of
 from bot.persistence import DatabasePersistence
 from bot.ratelimit import ToolboxRateLimiter
+from bot.reminders.dispatcher import install as install_reminder_dispatcher
 from bot.runtime import (
     MAX_CONCURRENT_UPDATES,
     PerChatUpdateProcessor,
@@ -110,6 +111,7 @@ def build_application(services: Services, token: str) -> Application:  # type: i
     application.toolbox_services = services  # type: ignore[attr-defined]
     application.not_in_inbox = set()  # type: ignore[attr-defined]
     register(application)
+    install_reminder_dispatcher(application, services)
     application.add_error_handler(_on_error)
     return application
 

@@ -33,7 +33,9 @@ class Flow(StrEnum):
 
 
 # One inline button as (label, flow, action, arg); a keyboard is a list of rows of these.
+# Services and reminder kinds describe buttons this way without importing telegram.
 Button = tuple[str, Flow, str, str | int]
+
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
 _ARG = re.compile(r"^[A-Za-z0-9_.:\-]{0,40}$")

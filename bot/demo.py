@@ -17,16 +17,20 @@ import sys
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.reminders.dispatcher import dispatch_due
 from bot.serve import RunningBot, start_bot
+from bot.services import reminder_settings
 from bot.settings import Settings
 from emulator import BotApiEmulator, BotEvent, ChatMessage, EmulatedUser
-from handlers.reminders import dispatch_due
 
 DEMO_TOKEN = "123456:DEMO-offline"
 DEMO_USER_ID = 777000001
 BOLD, DIM, CYAN, RESET = "\033[1m", "\033[2m", "\033[36m", "\033[0m"
 TIME_STEP = re.compile(r"^\+?(\d+)\s*([mhdw])$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+MAX_STOPS = 200  # stops in one /time; a week of one worker's reminders is far fewer
+SHOW_EVERY = timedelta(days=8)  # a week of study reminders and its check-in, one by one
+LONG_JUMP_KINDS = ("renewal",)
 
 
 class Screen:
@@ -134,9 +138,7 @@ async def _chat(emulator: BotApiEmulator, running: RunningBot, clock: Clock) -> 
         if line in ("/quit", "/exit"):
             return
         if line.startswith("/time"):
-            if _move_clock(clock, line.removeprefix("/time").strip()):
-                await dispatch_due(running.application)
-                await asyncio.sleep(0.3)  # let the screen print what was sent
+            await _travel(running, clock, line.removeprefix("/time").strip())
             continue
         if line.isdigit() and await screen.press(int(line)):
             await _settle(user)
@@ -154,12 +156,45 @@ async def _settle(user: EmulatedUser) -> None:
         print("(no answer from the bot)")
 
 
-def _move_clock(clock: Clock, amount: str) -> bool:
+async def _travel(running: RunningBot, clock: Clock, amount: str) -> None:
+    """Move the clock, stopping at each reminder due on the way and dispatching it, so
+    `/time +7d` shows the week's study reminders and check-in as they would arrive (one
+    jump would find the study reminders stale and skip them, as after real downtime).
+    Past the first week only renewal alerts stop the clock; the rest then arrives once at
+    the end, coalesced, as after downtime."""
     match = TIME_STEP.match(amount.replace(" ", ""))
     if not match:
         print("Usage: /time +30m, /time +2h, /time +7d or /time +2w")
-        return False
+        return
     value, unit = int(match.group(1)), match.group(2)
-    now = clock.advance(timedelta(**{UNITS[unit]: value}))
-    print(f"(clock moved to {now:%a %Y-%m-%d %H:%M} UTC)")
+    target = clock.now() + timedelta(**{UNITS[unit]: value})
+    every_stop_until = clock.now() + SHOW_EVERY
+    services = running.services
+    for _ in range(MAX_STOPS):
+        kinds = None if clock.now() < every_stop_until else LONG_JUMP_KINDS
+        async with services.sessions() as session:
+            due = await reminder_settings.next_due_at(session, target, kinds)
+            if due is not None and kinds is None and due > every_stop_until:
+                due = await reminder_settings.next_due_at(session, target, LONG_JUMP_KINDS)
+        if due is None:
+            break
+        if due > clock.now():
+            clock.advance(due - clock.now())
+        print(f"(clock: {clock.now():%a %Y-%m-%d %H:%M} UTC)")
+        if not await _dispatch(running):
+            break  # nothing moved on (a send backing off): do not spin
+    if target > clock.now():
+        clock.advance(target - clock.now())
+    await _dispatch(running)
+    print(f"(clock moved to {clock.now():%a %Y-%m-%d %H:%M} UTC)")
+
+
+async def _dispatch(running: RunningBot) -> bool:
+    """Send what is due now; False when nothing was due or moved on."""
+    report = await dispatch_due(running.application)
+    if not (report.sent + report.skipped + report.deferred + report.empty + report.rejected):
+        return False
+    await asyncio.sleep(0.3)  # let the screen print what was sent
+    if report.deferred:
+        print(f"({report.deferred} reminder(s) held by quiet hours until morning)")
     return True

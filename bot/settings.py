@@ -30,6 +30,16 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     # Off only against a Bot API server without flood control (bench/updates.py).
     flood_limits: bool = True
+    # The reminder dispatcher: how often it looks for due reminders, how many it claims at
+    # once, and how long a claim holds them (must exceed the time to send one batch).
+    reminder_tick_seconds: float = Field(default=5.0, gt=0)
+    reminder_batch_size: int = Field(default=100, ge=1, le=1000)
+    reminder_lease_seconds: int = Field(default=120, ge=10)
+    reminder_send_timeout: float = Field(default=10.0, gt=0)  # seconds to wait for Telegram
+    # Reminders go out evenly at this pace: just under Telegram's 30 messages a second, so
+    # any one-second window holds at most 30 with ~25 ms to spare for network jitter
+    # (higher only makes sense against a Bot API server without flood limits, as in tests).
+    reminder_sends_per_second: float = Field(default=29.3, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

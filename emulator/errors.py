@@ -96,3 +96,12 @@ def conflict(detail: str) -> ApiError:
 
 UNAUTHORIZED = ApiError(401, "Unauthorized")
 NOT_FOUND = ApiError(404, "Not Found")
+
+
+# What Telegram's front end answers when the Bot API behind it fails.
+SERVER_ERRORS = {
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}

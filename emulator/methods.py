@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
@@ -108,6 +109,15 @@ class Described:
 Handler = Callable[..., Awaitable[Any]]
 
 
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure: Telegram's error, after `hang` seconds (a request that times
+    out on the client's side). The method does nothing: the message is not delivered."""
+
+    error: ApiError
+    hang: float = 0.0
+
+
 class BotApi:
     """Bot API method implementations over the shared emulator state."""
 
@@ -124,6 +134,7 @@ class BotApi:
         self.flood_enabled = flood_enabled
         self.query_ttl = query_ttl
         self._poll_generation = 0
+        self.faults: dict[str, list[Fault]] = {}
         handlers: dict[str, Handler] = {
             "getMe": self.get_me,
             "logOut": self.trivially_ok,
@@ -176,6 +187,12 @@ class BotApi:
         try:
             if handler is None:
                 raise errors.NOT_FOUND
+            fault = self._take_fault(name)
+            if fault is not None:
+                record.injected = True
+                if fault.hang:
+                    await asyncio.sleep(fault.hang)
+                raise fault.error
             if name == "getUpdates":
                 outcome = await self.get_updates(params, client_gone=client_gone)
             else:
@@ -197,6 +214,10 @@ class BotApi:
         record.result = outcome
         self.state.activity_pulse.fire()
         return outcome, description
+
+    def _take_fault(self, method: str) -> Fault | None:
+        queue = self.faults.get(method.lower())
+        return queue.pop(0) if queue else None
 
     # Helpers -----------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from emulator.errors import ApiError, bad_request
 from emulator.faults import Faults
 from emulator.flood import FloodControl, FloodLimits
 from emulator.media import UploadedFile
-from emulator.methods import BotApi, coerce_params
+from emulator.methods import BotApi, Fault, coerce_params
 from emulator.state import (
     ApiCall,
     ChatState,
@@ -176,8 +176,26 @@ class BotApiEmulator:
 
     @property
     def errors(self) -> list[ApiCall]:
-        """The calls that failed."""
-        return [call for call in self.state.calls if not call.ok]
+        """The calls that failed, except the failures injected with `fail_next`."""
+        return [call for call in self.state.calls if not call.ok and not call.injected]
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 502,
+        count: int = 1,
+        hang: float = 0.0,
+        description: str | None = None,
+    ) -> None:
+        """Make the next `count` calls of `method` fail with HTTP `status` without acting.
+
+        5xx statuses get Telegram's front-end wording; `hang` holds each answer that many
+        seconds first, so a client with a shorter read timeout sees a timeout instead.
+        """
+        text = description or errors.SERVER_ERRORS.get(status) or f"Bad Request: error {status}"
+        fault = Fault(ApiError(status, text), hang=hang)
+        self.api.faults.setdefault(method.lower(), []).extend([fault] * count)
 
     def calls_to(self, method: str) -> list[ApiCall]:
         """The calls of one method (case-insensitive name, like Telegram's)."""
@@ -226,8 +244,13 @@ class BotApiEmulator:
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "en",
+        started: bool = False,
     ) -> EmulatedUser:
-        """The user with this id and their private chat with the bot (created once)."""
+        """The user with this id and their private chat with the bot (created once).
+
+        ``started=True``: the user pressed Start long ago, so the bot may write first (a
+        benchmark's many users, without an update each).
+        """
         if user_id in self._users:
             return self._users[user_id]
         if user_id <= 0:
@@ -240,7 +263,7 @@ class BotApiEmulator:
         ):
             if value:
                 identity[key] = value
-        chat = ChatState(id=user_id, type="private", user=identity)
+        chat = ChatState(id=user_id, type="private", user=identity, started=started)
         self.state.chats[user_id] = chat
         self.state.users[user_id] = identity
         self._users[user_id] = EmulatedUser(self, chat, identity)

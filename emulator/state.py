@@ -68,6 +68,7 @@ class ApiCall:
     result: Any = None
     error: ApiError | None = None
     at: float = 0.0  # loop time
+    injected: bool = False  # a failure the test asked for (`BotApiEmulator.fail_next`)
 
     @property
     def ok(self) -> bool:

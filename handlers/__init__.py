@@ -48,4 +48,3 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ],
         group=MAIN,
     )
-    reminders.schedule(application)

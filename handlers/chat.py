@@ -22,7 +22,7 @@ from bot.callbacks import BadCallback, Button, Callback, NotYours, pack, parse
 from bot.i18n import Translator, pick_language, translator
 from bot.language_id import language_of
 from bot.runtime import ToolboxContext
-from bot.services.timezones import place_from_text
+from bot.services.timezones import timezone_from_text
 from bot.services.users import choose_language, touch_user
 from catalog import normalize_region
 
@@ -142,7 +142,12 @@ async def begin_turn(update: Update, context: ToolboxContext) -> Turn:
     try:
         async with services.sessions.begin() as session:
             row = await touch_user(
-                session, services.clock, user.id, user.first_name or "", user.language_code
+                session,
+                services.clock,
+                user.id,
+                user.first_name or "",
+                user.language_code,
+                default_tz=services.settings.default_timezone,
             )
             language = row.language
             spoken = _first_words_language(update, context) if not row.language_chosen else None
@@ -169,8 +174,8 @@ def _first_words_language(update: Update, context: ToolboxContext) -> str | None
         return None
     if context.user_data is None or context.user_data.get(LANGUAGE_CHECKED):
         return None
-    if normalize_region(message.text) or place_from_text(message.text):
-        return None  # "Florida", "Los Angeles": a place name says nothing of the language
+    if normalize_region(message.text) or timezone_from_text(message.text):
+        return None  # "Florida", "Los Angeles", "Madrid": a place says nothing of the language
     context.user_data[LANGUAGE_CHECKED] = True
     return language_of(message.text)
 

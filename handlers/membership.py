@@ -25,6 +25,7 @@ async def membership_changed(update: Update, context: ToolboxContext) -> None:
                 change.from_user.id,
                 change.from_user.first_name,
                 change.from_user.language_code,
+                default_tz=services.settings.default_timezone,
             )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import warnings
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -106,6 +107,12 @@ async def _move(turn: Turn, question: Question, step: int, note: str = "") -> st
     return await ask(turn, asked[max(index, 0)], note)
 
 
+def _answer_of(turn: Turn, session: AsyncSession, value: Value, asking: Asking) -> Answer:
+    services = turn.context.services
+    default_tz = services.settings.default_timezone
+    return Answer(session, services.clock, turn.user_id, value, asking, default_tz)
+
+
 async def _answer(
     turn: Turn, question: Question, value: Value, also: dict[Question, Value] | None = None
 ) -> str | int:
@@ -119,10 +126,9 @@ async def _answer(
     services = turn.context.services
     notes: list[str] = []
     async with services.sessions.begin() as session:
-        saved = await question.save(Answer(session, services.clock, turn.user_id, value, asking))
+        saved = await question.save(_answer_of(turn, session, value, asking))
         for other, other_value in (also or {}).items() if saved else ():
-            answer = Answer(session, services.clock, turn.user_id, other_value, asking)
-            if (extra := await other.save(answer)) is not None:
+            if extra := await other.save(_answer_of(turn, session, other_value, asking)):
                 notes.append(extra.note.removeprefix("✓ "))
                 turn.context.user_data.setdefault(PREFILLED, []).append(other.name)
     if saved is None:
@@ -158,7 +164,7 @@ async def keep_answers(turn: Turn, text: str) -> str:
     async with services.sessions.begin() as session:
         for question in questions.QUESTIONS:
             if question.name in found:
-                answer = Answer(session, services.clock, turn.user_id, found[question.name], asking)
+                answer = _answer_of(turn, session, found[question.name], asking)
                 if (saved := await question.save(answer)) is not None:
                     notes.append(saved.note.removeprefix("✓ "))
     return "✓ " + " · ".join(notes) if notes else ""
@@ -167,7 +173,9 @@ async def keep_answers(turn: Turn, text: str) -> str:
 async def finish(turn: Turn) -> int:
     services = turn.context.services
     async with services.sessions.begin() as session:
-        await profiles.complete_profile(session, services.clock, turn.user_id)
+        await profiles.complete_profile(
+            session, services.clock, turn.user_id, default_tz=services.settings.default_timezone
+        )
     turn.context.user_data.pop(STEP_KEY, None)
     turn.context.user_data.pop(PREFILLED, None)
     await turn.say(turn.t("All set! Here are three credentials worth your time:"))

@@ -224,7 +224,13 @@ async def timezone_answered(update: Update, context: ToolboxContext) -> str | No
         )
     services = context.services
     async with services.sessions.begin() as session:
-        await profiles.set_timezone(session, services.clock, turn.user_id, zone)
+        await profiles.set_timezone(
+            session,
+            services.clock,
+            turn.user_id,
+            zone,
+            default_tz=services.settings.default_timezone,
+        )
     return await ask_first(turn, "✓ " + escape(zone.replace("_", " ")))
 
 

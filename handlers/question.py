@@ -61,6 +61,7 @@ class Answer:
     user_id: int
     value: Value
     asking: Asking
+    default_tz: str  # the operator's zone, for workers whose own is not known
 
     @property
     def t(self) -> Translator:

@@ -404,7 +404,9 @@ async def _save_region(answer: Answer) -> Saved | None:
         region, zone, town = answer.value, None, None
     if not REGION.match(region) or (zone is not None and zone not in available_timezones()):
         return None
-    await profiles.set_region(answer.session, answer.clock, answer.user_id, region, zone)
+    await profiles.set_region(
+        answer.session, answer.clock, answer.user_id, region, zone, default_tz=answer.default_tz
+    )
     name = place_name(region, answer.t)
     return Saved(_done(escape(f"{town}, {name}" if town else name)))
 

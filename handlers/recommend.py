@@ -4,6 +4,9 @@ Not for me and More like this. "Not for me" is remembered for good.
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -21,6 +24,7 @@ from catalog import recommend
 from handlers.cards import card, details, reasons_text
 from handlers.chat import Turn, begin_turn, escape, private_only
 
+log = logging.getLogger(__name__)
 FLOW = Flow.RECOMMEND
 PAGE = 3
 MAX_SHOWN = 60  # past this, no "More": better to refine the profile than scroll forever
@@ -33,6 +37,17 @@ def plan_button(t: Translator, credential_id: str, planned: dict[str, int]) -> B
     if credential_id in planned:
         return (t("View plan"), Flow.PLAN, "view", planned[credential_id])
     return (t("Start a plan"), Flow.PLAN, "start", credential_code(credential_id))
+
+
+async def _planned(turn: Turn) -> dict[str, int]:
+    """Credentials already in a plan (their buttons say "View plan"). Only a label hangs
+    on it, so a database that cannot answer right now leaves "Start a plan" instead."""
+    try:
+        async with turn.context.services.sessions() as session:
+            return await plans.plans_by_credential(session, turn.user_id)
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("Plans not read for the card buttons: %s", exc.__class__.__name__)
+        return {}
 
 
 async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
@@ -64,8 +79,7 @@ async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
         await turn.say(text, edit=edit)
         return
     turn.context.user_data[SEEN] = seen + [r.credential.id for r in results]
-    async with services.sessions() as session:
-        planned = await plans.plans_by_credential(session, turn.user_id)
+    planned = await _planned(turn)
     for number, result in enumerate(results, start=len(seen) + 1):
         credential = result.credential
         code = credential_code(credential.id)
@@ -130,8 +144,7 @@ async def card_pressed(update: Update, context: ToolboxContext) -> None:
         await turn.say(t("↩ <b>{name}</b> is back on your list.", name=name))
         return
     await turn.toast()
-    async with context.services.sessions() as session:
-        planned = await plans.plans_by_credential(session, turn.user_id)
+    planned = await _planned(turn)
     keyboard = turn.keyboard(
         [[plan_button(t, credential_id, planned), (t("Not for me"), FLOW, "no", code)]],
         links=[(t("Issuer's page"), str(credential.source_url))],

@@ -72,6 +72,9 @@ def make_settings(database_url: str, base_url: str) -> Settings:
         telegram_api_base_url=f"{base_url}/bot",
         database_url=database_url,
         default_timezone="America/New_York",
+        # Tests run the reminder dispatcher themselves (`dispatch_due`) right after moving
+        # the clock; the background job would race them. test_reminder_dispatch checks it.
+        reminder_tick_seconds=3600.0,
     )
 
 

@@ -109,8 +109,9 @@ async def test_plans_bar_figures_and_pace(harness: Harness) -> None:
     assert "▓▓▓▓░░░░ 52% · 9 of 17 h" in texts(listed)
     assert "8 h left · on track for 2027-01-04" in texts(listed)
     assert labels(listed) == ["Log study", "Pause", "Edit", "Abandon"]
-    # Four weeks later with nothing more logged, the steady pace is 17 × 28/42 ≈ 11.3 h.
-    harness.clock.advance(timedelta(weeks=4))
+    # Five weeks later with nothing more logged: a week's grace on the steady pace still
+    # expects 17 h × 28/42 days ≈ 11.3 h.
+    harness.clock.advance(timedelta(weeks=5))
     listed = await reply_to(worker, worker.send("/plans"))  # type: ignore[attr-defined]
     assert "8 h left · behind for 2027-01-04" in texts(listed)
 

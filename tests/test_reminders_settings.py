@@ -47,10 +47,8 @@ async def test_reminders_lists_local_times_and_changes_settings(harness: Harness
     paused = await reply_to(worker, worker.press("⏸ Pause all"))
     assert "⏸ All reminders are paused." in texts(paused)
     async with harness.services.sessions() as session:
-        active = await session.scalars(
-            select(Reminder).where(Reminder.user_id == 5001, Reminder.active.is_(True))
-        )
-        assert list(active) == []
+        rows = list(await session.scalars(select(Reminder).where(Reminder.user_id == 5001)))
+    assert [(r.paused_by, r.next_fire_at) for r in rows] == [("user", None), ("user", None)]
     resumed = await reply_to(worker, worker.press("▶ Resume all"))
     assert "📚 Study · NFPA 70E" in texts(resumed) and "Tue 07:00" in texts(resumed)
     assert "📋 Weekly check-in: Fri 20:00" in texts(resumed)

@@ -93,10 +93,9 @@ class Profile(Base):
     weekly_hours: Mapped[int | None] = mapped_column(Integer)
     budget_usd: Mapped[int | None] = mapped_column(Integer)
     delivery: Mapped[str | None] = mapped_column(String(16))
-    country: Mapped[str | None] = mapped_column(String(8))
+    # The country is the region's prefix, and the check-in day and time live in the weekly
+    # reminder's schedule: each fact is stored once.
     region: Mapped[str | None] = mapped_column(String(16))
-    checkin_weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday
-    checkin_time: Mapped[time | None] = mapped_column(Time)
     completed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
 
@@ -202,7 +201,11 @@ class EarnedCredential(Base):
 
 
 class Reminder(Base):
-    """Every scheduled nudge lives here; the dispatcher fires what is due by `next_fire_at`."""
+    """Every scheduled nudge lives here; the dispatcher fires what is due by `next_fire_at`.
+
+    The timezone is not stored: each occurrence is computed in the owner's current
+    `User.timezone`, so a region change moves every reminder (`reschedule_user`).
+    """
 
     __tablename__ = "reminders"
     __table_args__ = (Index("ix_reminders_due", "active", "next_fire_at"),)
@@ -211,16 +214,23 @@ class Reminder(Base):
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(24))  # weekly_checkin, study, expiry
+    kind: Mapped[str] = mapped_column(String(24))  # a key of bot.reminders.kinds.KINDS
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     earned_id: Mapped[int | None] = mapped_column(
         ForeignKey("earned_credentials.id", ondelete="CASCADE")
     )
     schedule: Mapped[dict[str, Any]] = mapped_column(default=dict)  # trigger arguments
-    timezone: Mapped[str] = mapped_column(String(64))
+    # The occurrence to send next (UTC); NULL while paused or when there is none left.
     next_fire_at: Mapped[datetime | None] = mapped_column(index=True)
     last_fired_at: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Why it is paused ("blocked" when the user blocked the bot; other flows may add their
+    # own reasons). A paused row has no next_fire_at, so the due index never sees it.
+    paused_by: Mapped[str | None] = mapped_column(String(16))
+    # A dispatcher holds the row until then (claimed and being sent, or backing off after a
+    # failed send); equal to the claim's value it also proves the claim is still ours.
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # failed sends of this occurrence
 
 
 class GroupOptIn(Base):

@@ -1,1 +1,5 @@
-"""Reminders: one module per kind under `kinds/`; the database says what is due."""
+"""Reminders: the kinds (what each says and when it recurs), the engine (claiming due rows
+from the database with a lease) and the dispatcher (the JobQueue job that sends them).
+
+The database is the only source of truth; nothing is scheduled in memory per reminder.
+"""

@@ -17,31 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import Plan, Reminder
+from bot.reminders.schedules import WEEKLY_CHECKIN as CHECKIN
+from bot.reminders.schedules import checkin_schedule, parse_hhmm
+from bot.services import reminders
 from bot.services.progress import Progress, progress_of
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WEEKLY_HOURS = 3  # a worker who never said: a modest evening or two
 SESSIONS_WEEKS = 4  # "not sure" plans four weeks of sessions, then the worker edits it
-CHECKIN_DEFAULT = {"weekday": 6, "time": "18:00"}  # Sunday evening, before the week starts
+# Sunday evening, before the week starts; /reminders changes it.
+CHECKIN_DEFAULT = checkin_schedule(6, time(18, 0))
 LIVE = ("active", "paused")
 
 
 class PlanNotFound(LookupError):
     """No such plan for this user (an old button, or someone else's id)."""
-
-
-def parse_hhmm(text: str) -> time:
-    hour, minute = (int(part) for part in text.split(":"))
-    return time(hour, minute)
-
-
-def next_fire_for(
-    kind: str, schedule: dict[str, Any], zone: str, after: datetime
-) -> datetime | None:
-    """The kind's own rule, in the user's zone (the engine uses the same one)."""
-    from bot.reminders.kinds import KINDS  # the kinds import services for their texts
-
-    return KINDS[kind].next_fire(schedule, ZoneInfo(zone), after)
 
 
 async def put_reminder(
@@ -55,7 +45,11 @@ async def put_reminder(
     plan_id: int | None = None,
     earned_id: int | None = None,
 ) -> Reminder:
-    """Create or reschedule the one reminder of this kind for this plan / credential / user."""
+    """Create or reschedule the one reminder of this kind for this plan / credential / user.
+
+    `zone` is the user's zone (their own, else the operator's default); the engine reads
+    the user's own first, so it only matters for users who never said.
+    """
     query = select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == kind)
     if plan_id is not None:
         query = query.where(Reminder.plan_id == plan_id)
@@ -63,14 +57,17 @@ async def put_reminder(
         query = query.where(Reminder.earned_id == earned_id)
     reminder = await session.scalar(query)
     if reminder is None:
-        reminder = Reminder(user_id=user_id, kind=kind, plan_id=plan_id, earned_id=earned_id)
-        session.add(reminder)
-    reminder.schedule = dict(schedule)
-    reminder.timezone = zone
-    reminder.next_fire_at = next_fire_for(kind, schedule, zone, clock.now())
-    reminder.active = reminder.next_fire_at is not None
-    await session.flush()
-    return reminder
+        return await reminders.add_reminder(
+            session,
+            clock,
+            user_id,
+            kind,
+            dict(schedule),
+            default_tz=zone,
+            plan_id=plan_id,
+            earned_id=earned_id,
+        )
+    return await reminders.set_schedule(session, clock, reminder, dict(schedule), default_tz=zone)
 
 
 @dataclass(frozen=True)
@@ -152,15 +149,15 @@ async def edit_plan(
 
 async def ensure_checkin(session: AsyncSession, clock: Clock, user_id: int, zone: str) -> None:
     existing = await session.scalar(
-        select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == "weekly_checkin")
+        select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == CHECKIN)
     )
     if existing is None:
-        await put_reminder(session, clock, user_id, "weekly_checkin", CHECKIN_DEFAULT, zone)
+        await put_reminder(session, clock, user_id, CHECKIN, CHECKIN_DEFAULT, zone)
 
 
 async def checkin_reminder(session: AsyncSession, user_id: int) -> Reminder | None:
     return await session.scalar(
-        select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == "weekly_checkin")
+        select(Reminder).where(Reminder.user_id == user_id, Reminder.kind == CHECKIN)
     )
 
 
@@ -250,12 +247,21 @@ async def close_plan(session: AsyncSession, clock: Clock, user_id: int, plan_id:
     return plan
 
 
-def next_weekly(weekday: int, at: time, timezone: str, after: datetime) -> datetime:
-    """Kept for the old dispatcher in bot/services/reminders.py until the engine replaces it."""
-    schedule = {"weekday": weekday, "time": at.strftime("%H:%M")}
-    fire = next_fire_for("weekly_checkin", schedule, timezone, after)
-    assert fire is not None
-    return fire
+async def schedule_weekly_checkin(
+    session: AsyncSession, clock: Clock, user_id: int, weekday: int, at: time, default_tz: str
+) -> Reminder:
+    """One weekly check-in per user: its schedule is the only record of the day and time."""
+    return await put_reminder(
+        session, clock, user_id, CHECKIN, checkin_schedule(weekday, at), default_tz
+    )
+
+
+async def weekly_checkin(session: AsyncSession, user_id: int) -> tuple[int, time] | None:
+    """The check-in day (0 = Monday) and local time, read from the reminder that holds them."""
+    reminder = await checkin_reminder(session, user_id)
+    if reminder is None or not reminder.active:
+        return None
+    return int(reminder.schedule["weekday"]), parse_hhmm(reminder.schedule["time"])
 
 
 async def snooze_study(
@@ -266,7 +272,8 @@ async def snooze_study(
     if plan.status != "active":
         raise PlanNotFound(plan_id)
     now = clock.now()
-    at = now + delay
+    # Whole minutes: "I'll remind you at 20:00" then means 20:00, not 20:00:37.
+    at = (now + delay).replace(second=0, microsecond=0)
     await put_reminder(
         session, clock, user_id, "snooze", {"at": at.isoformat()}, zone, plan_id=plan_id
     )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import DismissedCredential, EarnedCredential, Profile, User
+from bot.services.reminders import reschedule_user
 from bot.services.timezones import timezone_for_region
 from catalog import Profile as RankingProfile
 
@@ -23,8 +24,6 @@ EDITABLE = {
     "budget_usd",
     "delivery",
     "region",
-    "checkin_weekday",
-    "checkin_time",
 }
 
 
@@ -92,7 +91,13 @@ async def toggle_goal(session: AsyncSession, clock: Clock, user_id: int, goal: s
 
 
 async def set_region(
-    session: AsyncSession, clock: Clock, user_id: int, region: str, zone: str | None = None
+    session: AsyncSession,
+    clock: Clock,
+    user_id: int,
+    region: str,
+    zone: str | None = None,
+    *,
+    default_tz: str,
 ) -> None:
     """Where the worker works. A town's zone (`zone`), or a region with one clear zone,
     moves the worker's clock too (they moved); a split region (the US as a whole)
@@ -100,22 +105,32 @@ async def set_region(
     await update_profile(session, clock, user_id, region=region)
     zone = zone or timezone_for_region(region)
     if zone:
-        await set_timezone(session, clock, user_id, zone)
+        await set_timezone(session, clock, user_id, zone, default_tz=default_tz)
 
 
-async def set_timezone(session: AsyncSession, clock: Clock, user_id: int, tz: str | None) -> None:
+async def set_timezone(
+    session: AsyncSession, clock: Clock, user_id: int, tz: str | None, *, default_tz: str
+) -> None:
+    """Set the user's zone; every reminder moves with it (their local times stay put)."""
     user = await session.get(User, user_id)
-    if user is not None:
-        user.timezone = tz
-        user.updated_at = clock.now()
+    if user is None:
+        return
+    changed = user.timezone != tz
+    user.timezone = tz
+    user.updated_at = clock.now()
+    if changed:
+        await reschedule_user(session, clock, user_id, default_tz)
 
 
-async def complete_profile(session: AsyncSession, clock: Clock, user_id: int) -> None:
+async def complete_profile(
+    session: AsyncSession, clock: Clock, user_id: int, *, default_tz: str
+) -> None:
     """The last question is answered: guess the timezone from the region when unknown."""
     user = await session.get(User, user_id)
     if user is not None and user.timezone is None:
         profile = await profile_row(session, clock, user_id)
-        await set_timezone(session, clock, user_id, timezone_for_region(profile.region))
+        zone = timezone_for_region(profile.region)
+        await set_timezone(session, clock, user_id, zone, default_tz=default_tz)
     profile = await profile_row(session, clock, user_id)
     profile.completed_at = profile.completed_at or clock.now()
     profile.updated_at = clock.now()

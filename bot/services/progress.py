@@ -20,6 +20,7 @@ from bot.db.models import Plan, ProgressLog
 
 MAX_MINUTES = 16 * 60  # more than a long day of study in one log is a typo, not a record
 BAR_CELLS = 8
+PACE_GRACE = timedelta(weeks=1)
 
 _WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -173,7 +174,9 @@ class Progress:
         return self.planned * elapsed / span
 
     def on_track(self, today: date) -> bool:
-        return self.done + 1e-9 >= self.expected_by(today)
+        # A week of grace: "behind" two days after starting, before the first study day
+        # comes round, would only discourage.
+        return self.done + 1e-9 >= self.expected_by(today - PACE_GRACE)
 
 
 async def progress_of(session: AsyncSession, plan: Plan, zone_today: date) -> Progress:

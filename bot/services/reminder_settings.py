@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import EarnedCredential, Plan, Reminder, User
-from bot.services.plans import CHECKIN_DEFAULT, next_fire_for, put_reminder
+from bot.reminders.policy import DEFAULT_QUIET
+from bot.services import reminders
+from bot.services.plans import CHECKIN, CHECKIN_DEFAULT, put_reminder
 
-QUIET_DEFAULT = (time(21, 0), time(7, 0))
+PAUSED_BY_USER = "user"  # Reminder.paused_by for "Pause all" in /reminders
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class Scheduled:
 @dataclass(frozen=True)
 class Overview:
     scheduled: list[Scheduled]
-    paused: bool  # reminders exist, none is on
+    paused: bool  # the worker paused everything
     quiet: tuple[time, time]
 
 
@@ -49,31 +51,20 @@ async def overview(session: AsyncSession, user_id: int) -> Overview:
     quiet = (
         (user.quiet_start, user.quiet_end)
         if user is not None and user.quiet_start is not None and user.quiet_end is not None
-        else QUIET_DEFAULT
+        else DEFAULT_QUIET
     )
-    return Overview(scheduled, paused=bool(rows) and not scheduled, quiet=quiet)
+    paused = any(r.paused_by == PAUSED_BY_USER for r, _, _ in rows)
+    return Overview(scheduled, paused=paused, quiet=quiet)
 
 
 async def pause_all(session: AsyncSession, user_id: int) -> None:
-    for reminder in await session.scalars(select(Reminder).where(Reminder.user_id == user_id)):
-        reminder.active = False
+    await reminders.pause_user_reminders(session, user_id, PAUSED_BY_USER)
 
 
 async def resume_all(session: AsyncSession, clock: Clock, user_id: int, zone: str) -> None:
     """Each reminder comes back at its next occurrence from now (no backlog of the pause);
-    study reminders of paused or closed plans stay off."""
-    now = clock.now()
-    rows = (
-        await session.execute(
-            select(Reminder, Plan.status)
-            .outerjoin(Plan, Plan.id == Reminder.plan_id)
-            .where(Reminder.user_id == user_id)
-        )
-    ).all()
-    for reminder, plan_status in rows:
-        reminder.next_fire_at = next_fire_for(reminder.kind, reminder.schedule, zone, now)
-        plan_ok = reminder.plan_id is None or plan_status == "active"
-        reminder.active = plan_ok and reminder.next_fire_at is not None
+    study reminders of paused or closed plans stay off (they are inactive)."""
+    await reminders.resume_user_reminders(session, clock, user_id, PAUSED_BY_USER, zone)
 
 
 async def set_quiet_hours(
@@ -91,5 +82,18 @@ async def set_checkin(
     if not 0 <= weekday < 7:
         raise ValueError(weekday)
     schedule = {**CHECKIN_DEFAULT, "weekday": weekday, "time": at.strftime("%H:%M")}
-    reminder = await put_reminder(session, clock, user_id, "weekly_checkin", schedule, zone)
+    reminder = await put_reminder(session, clock, user_id, CHECKIN, schedule, zone)
     return reminder.next_fire_at
+
+
+async def next_due_at(
+    session: AsyncSession, until: datetime, kinds: tuple[str, ...] | None = None
+) -> datetime | None:
+    """The earliest occurrence due by `until`, of `kinds` when given (the demo's `/time`
+    stops at each one)."""
+    query = select(func.min(Reminder.next_fire_at)).where(
+        Reminder.active.is_(True), Reminder.next_fire_at <= until
+    )
+    if kinds is not None:
+        query = query.where(Reminder.kind.in_(kinds))
+    return await session.scalar(query)

@@ -7,6 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.models import User
 from bot.i18n import pick_language
+from bot.reminders.policy import BLOCKED
+from bot.services.reminders import pause_user_reminders, resume_user_reminders
 
 
 async def touch_user(
@@ -15,8 +17,14 @@ async def touch_user(
     user_id: int,
     first_name: str,
     language_code: str | None,
+    *,
+    default_tz: str,
 ) -> User:
-    """Create the user on first contact; keep name and (unless chosen) language fresh."""
+    """Create the user on first contact; keep name and (unless chosen) language fresh.
+
+    A user who had blocked the bot and writes again is active again, and so are the
+    reminders that were paused for it (from now on: nothing missed is replayed).
+    """
     now = clock.now()
     user = await session.get(User, user_id)
     if user is None:
@@ -36,6 +44,7 @@ async def touch_user(
     if not user.is_active:
         user.is_active = True
         user.blocked_at = None
+        await resume_user_reminders(session, clock, user_id, BLOCKED, default_tz)
     if user.first_name != first_name[:128]:
         user.first_name = first_name[:128]
     if not user.language_chosen and user.language != language:
@@ -56,8 +65,9 @@ async def choose_language(session: AsyncSession, clock: Clock, user_id: int, lan
 
 
 async def mark_blocked(session: AsyncSession, clock: Clock, user_id: int) -> None:
-    """Telegram said 403: stop writing to this user until they come back."""
+    """Telegram said 403: stop writing to this user, reminders included, until they return."""
     user = await session.get(User, user_id)
     if user is not None:
         user.is_active = False
         user.blocked_at = clock.now()
+        await pause_user_reminders(session, user_id, BLOCKED)

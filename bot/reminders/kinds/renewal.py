@@ -4,16 +4,16 @@ each with what the catalog says renewal needs and the issuer's link."""
 from __future__ import annotations
 
 import html
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import EarnedCredential
 from bot.i18n import Translator, translator
 from bot.reminders.kinds.base import Due, Outgoing
+from bot.reminders.triggers import next_once
 from bot.services.earned import ALERT_DAYS
 from bot.services.progress import hours_text
 from catalog import Catalog
@@ -22,17 +22,13 @@ from catalog.schema import Credential
 NOTES_LIMIT = 220
 
 
-def alert_times(schedule: dict[str, Any], zone: ZoneInfo) -> list[datetime]:
-    """Each alert at the schedule's local time; DateTrigger localises it in the zone."""
+def alert_days(schedule: dict[str, Any]) -> list[dict[str, Any]]:
+    """One `next_once` schedule per alert: local time on each day before expiry."""
     expires = date.fromisoformat(str(schedule["expires_on"]))
-    hour, minute = (int(part) for part in str(schedule.get("time", "09:00")).split(":"))
-    times = []
-    for days in ALERT_DAYS:
-        local = datetime.combine(expires - timedelta(days=days), time(hour, minute))
-        fire = DateTrigger(run_date=local, timezone=zone).get_next_fire_time(None, local)
-        if fire is not None:
-            times.append(fire)
-    return times
+    at = str(schedule.get("time", "09:00"))
+    return [
+        {"date": (expires - timedelta(days=days)).isoformat(), "time": at} for days in ALERT_DAYS
+    ]
 
 
 def renewal_needs(t: Translator, credential: Credential | None) -> list[str]:
@@ -63,7 +59,8 @@ class RenewalKind:
     def next_fire(
         self, schedule: dict[str, Any], zone: ZoneInfo, after: datetime
     ) -> datetime | None:
-        return next((fire for fire in alert_times(schedule, zone) if fire > after), None)
+        fires = (next_once(alert, zone, after) for alert in alert_days(schedule))
+        return next((fire for fire in fires if fire is not None), None)
 
     async def compose(
         self, session: AsyncSession, catalog: Catalog, due: Due, now: datetime

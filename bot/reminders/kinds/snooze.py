@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +13,7 @@ from bot.db.models import Plan, Reminder
 from bot.i18n import translator
 from bot.reminders.kinds.base import Due, Outgoing
 from bot.reminders.kinds.study import STALE_AFTER, study_message
+from bot.reminders.triggers import next_once
 from catalog import Catalog
 
 SNOOZE = timedelta(hours=1)
@@ -26,9 +26,7 @@ class SnoozeKind:
     def next_fire(
         self, schedule: dict[str, Any], zone: ZoneInfo, after: datetime
     ) -> datetime | None:
-        at = datetime.fromisoformat(str(schedule["at"]))
-        fire = DateTrigger(run_date=at, timezone=zone).get_next_fire_time(None, after)
-        return fire if fire is not None and fire > after else None
+        return next_once(schedule, zone, after)
 
     async def compose(
         self, session: AsyncSession, catalog: Catalog, due: Due, now: datetime

@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import Button, Flow
 from bot.db.models import Plan
 from bot.i18n import Translator, translator
 from bot.reminders.kinds.base import Due, Outgoing
+from bot.reminders.schedules import parse_hhmm
 from bot.reminders.texts import bar_line, pace_line
+from bot.reminders.triggers import next_cron
 from bot.services.plans import WEEKDAYS
 from bot.services.progress import duration_text, progress_of
 from catalog import Catalog
@@ -83,16 +84,9 @@ class StudyKind:
         days = [d for d in schedule.get("days", ()) if isinstance(d, int) and 0 <= d < 7]
         if not days:
             return None
-        hour, minute = (int(part) for part in str(schedule["time"]).split(":"))
-        trigger = CronTrigger(
-            day_of_week=",".join(WEEKDAYS[d] for d in sorted(set(days))),
-            hour=hour,
-            minute=minute,
-            timezone=zone,
-        )
-        # CronTrigger returns `after` itself when it is a fire time; one microsecond on
-        # (it rounds up to the second) makes "next" strictly later, so a row never repeats.
-        return trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+        at = parse_hhmm(str(schedule["time"]))
+        days = ",".join(WEEKDAYS[d] for d in sorted(set(days)))
+        return next_cron(after, zone, day_of_week=days, hour=at.hour, minute=at.minute)
 
     async def compose(
         self, session: AsyncSession, catalog: Catalog, due: Due, now: datetime

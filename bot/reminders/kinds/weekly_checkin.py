@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,8 +16,9 @@ from bot.db.models import Plan, Reminder
 from bot.i18n import Translator, translator
 from bot.reminders.kinds.base import Due, Outgoing
 from bot.reminders.kinds.study import credential_name
+from bot.reminders.schedules import WEEKLY_CHECKIN, parse_hhmm
 from bot.reminders.texts import pace_line, when_text
-from bot.services.plans import WEEKDAYS
+from bot.reminders.triggers import next_weekly
 from bot.services.progress import hours_text, logs_between, progress_of, week_streak
 from catalog import Catalog
 
@@ -55,21 +55,18 @@ def quiet_offer(t: Translator, plan: Plan, name: str) -> Outgoing:
     return Outgoing(text, (row, ((t("Keep it as is"), Flow.PLAN, "keep", plan.id),)))
 
 
-class WeeklyCheckinKind:
-    name = "weekly_checkin"
-    stale_after: timedelta | None = None  # a late check-in still reports the week
+class WeeklyCheckin:
+    """Schedule: {"weekday": 0-6 (0 = Monday), "time": "HH:MM"}, the only place the
+    check-in day and time are stored."""
+
+    name = WEEKLY_CHECKIN
+    # A check-in missed during downtime is still worth one message (coalesced), not seven.
+    stale_after: timedelta | None = None
 
     def next_fire(
         self, schedule: dict[str, Any], zone: ZoneInfo, after: datetime
     ) -> datetime | None:
-        hour, minute = (int(part) for part in str(schedule["time"]).split(":"))
-        trigger = CronTrigger(
-            day_of_week=WEEKDAYS[int(schedule["weekday"])],
-            hour=hour,
-            minute=minute,
-            timezone=zone,
-        )
-        return trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+        return next_weekly(int(schedule["weekday"]), parse_hhmm(schedule["time"]), zone, after)
 
     async def compose(
         self, session: AsyncSession, catalog: Catalog, due: Due, now: datetime
@@ -152,4 +149,4 @@ class WeeklyCheckinKind:
         )
 
 
-KIND = WeeklyCheckinKind()
+KIND = WeeklyCheckin()
