@@ -109,13 +109,19 @@ class TradeNames:
         self.idf = {word: self.vocabulary.idf(word) for word in df}
         self.max_idf = max(self.idf.values(), default=1.0)
         self.totals = [sum(self.idf[w] for w in e.words) for e in entries]
+        # Workers name their trade the same few ways: "maintenance tech" meets thousands of
+        # O*NET titles, so each answer is scored once per process.
+        self._scored = lru_cache(maxsize=4096)(self._score)
 
     def score(self, text: str) -> list[TradeScore]:
         """For each trade the text may mean, its best name of its own and its best shared
         name (a trade can appear twice), best first, scores 0..100."""
+        return list(self._scored(text))
+
+    def _score(self, text: str) -> tuple[TradeScore, ...]:
         query = tokens(text, limit=MAX_QUERY_TOKENS)
         if not query:
-            return []
+            return ()
         joined = " ".join(query)
         best_sim: dict[str, float] = {}
         positions: dict[str, set[int]] = {}  # vocabulary word -> query words that may mean it
@@ -164,8 +170,8 @@ class TradeNames:
                 current = best.get(key)
                 if current is None or value > current.score:
                     best[key] = TradeScore(trade_id, value, entry, frozenset(hit))
-        return sorted(
-            best.values(), key=lambda s: (-s.score, s.entry.shared, self.order[s.trade_id])
+        return tuple(
+            sorted(best.values(), key=lambda s: (-s.score, s.entry.shared, self.order[s.trade_id]))
         )
 
 
@@ -391,8 +397,9 @@ class CredentialIndex:
             # Another form of the word ("cranes" for "crane") counts as much as the word
             # at most: a rarer form must not outscore the exact one.
             layers = [
-                (min(self.idf[word], meant) * sim * field_weight, field_weight, ids)
+                (capped * field_weight, field_weight, ids)
                 for word, sim in expansions
+                for capped in (min(self.idf[word], meant) * sim,)
                 for field_weight, ids in self.postings[word]
             ]
             looked_up.append((sum(len(ids) for _, _, ids in layers), layers))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal
 
 from catalog.matching import (
@@ -119,6 +120,7 @@ def normalize_trade(text: str, *, catalog: Catalog) -> TradeMatch:
 READING_MIN = 0.15
 READING_LEAD = 1.25
 READING_DEPTH = 3
+READING_POOL = 300
 
 ReadingHow = Literal["id", "name", "own_words", "all_candidates", "none"]
 
@@ -172,9 +174,16 @@ def read_trade(
     if about and about.strip():
         raw, possible = catalog.index.word_scores(about, prefix_last=False)
         if possible > 0:
-            for trade_id in candidates:
-                values = [raw[i] for i in catalog.by_trade.get(trade_id, ()) if i in raw]
-                top_three = heapq.nlargest(READING_DEPTH, values)
+            values: dict[str, list[float]] = {t: [] for t in candidates}
+            records = catalog.records
+            # The best matches decide; a large catalog has thousands of weak ones.
+            strongest = heapq.nlargest(READING_POOL, raw.items(), key=itemgetter(1))
+            for i, value in strongest:
+                for trade_id in records[i].trades:
+                    if trade_id in values:
+                        values[trade_id].append(value)
+            for trade_id, found in values.items():
+                top_three = heapq.nlargest(READING_DEPTH, found)
                 best[trade_id] = sum(top_three) / READING_DEPTH / possible
     ranked = sorted(candidates, key=lambda t: -best[t])
     top, second = best[ranked[0]], best[ranked[1]]
