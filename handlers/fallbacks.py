@@ -54,6 +54,8 @@ async def stray_text(update: Update, context: ToolboxContext) -> None:
     catalog = context.services.catalog
     is_trade = normalize_trade(text, catalog=catalog).trade is not None
     intent = read_intent(text, is_trade=is_trade)
+    if intent == Intent.SEARCH and vet.raises_red_flags(turn, text):
+        intent = Intent.VET  # ad text pasted without a question: "608 universal, no exam"
     await ANSWERS[intent](turn, text)
 
 

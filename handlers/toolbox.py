@@ -104,7 +104,7 @@ async def show(turn: Turn, edit: bool = False) -> None:
     text, rows = screen(turn.t, held, working, steps)
     if len(text) > PHONE_SCREEN:  # many long names in Spanish: keep the heads of each part
         text, rows = screen(turn.t, held[:1], working[:1], steps[:1])
-    await turn.say(text, turn.keyboard(rows), edit=edit)
+    await turn.say(text, turn.keyboard(rows) if rows else None, edit=edit)
 
 
 async def toolbox_command(update: Update, context: ToolboxContext) -> None:

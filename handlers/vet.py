@@ -81,6 +81,12 @@ def wording(t: Translator, answer: Vetting) -> tuple[str, list[tuple[str, str]]]
     return "\n".join(lines), links
 
 
+def raises_red_flags(turn: Turn, text: str) -> bool:
+    """Pasted ad text that the rules flag is vetted, not searched."""
+    answer = vet(text, catalog=turn.context.services.catalog)
+    return answer.status != "unknown" and bool(answer.red_flags)
+
+
 async def answer(turn: Turn, text: str) -> None:
     answer = vet(text, catalog=turn.context.services.catalog)
     message, links = wording(turn.t, answer)
