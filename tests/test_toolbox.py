@@ -15,7 +15,7 @@ import pytest
 from bot.services import earned, plans
 from bot.services.linkedin import MAX_URL, add_to_profile_url
 from bot.services.plans import PlanChoice
-from bot.services.toolbox import badge_for
+from bot.services.toolbox import badge_for, next_steps
 from catalog import default_catalog
 from catalog.cli import main as catalog_cli
 from emulator import ChatMessage
@@ -59,6 +59,18 @@ async def test_forwarded_osha_ad_gets_the_authorised_trainer_answer_and_red_flag
     assert link(answer[-1], "OSHA: report fraud") == (
         "https://www.osha.gov/taxonomy/term/63567?page=168"
     )
+    # A forwarded class notice with no red flag and no question is vetted all the same.
+    notice = worker.send_content(
+        "a forwarded notice",
+        text="OSHA 10 class this Saturday at the union hall",
+        forward_origin={"type": "hidden_user", "sender_user_name": "Crew", "date": 1764000000},
+    )
+    answer = await reply_to(worker, notice)
+    assert texts(answer).splitlines()[-3:] == [
+        "Nothing you sent goes against these sources.",
+        "Report a doubtful trainer: outreach@dol.gov, 847-725-7804.",
+        "Check it yourself below.",
+    ]
 
 
 async def test_pasted_epa_ad_gets_the_proctored_exam_answer(harness: Harness) -> None:
@@ -336,4 +348,15 @@ def test_every_vetting_rule_has_a_source_in_the_validators_eyes(tmp_path: Path) 
     _, found = check_catalog(vetting_path=broken)
     assert [p.message for p in found if p.path == broken] == [
         "osha-outreach: facts osha_whole_class_required has no quote from its page"
+    ]
+
+
+def test_next_step_needs_every_prerequisite_held() -> None:
+    catalog = default_catalog()
+    series = {f"ase-a{n}" for n in range(1, 9)}
+    assert "ase-master-automobile" not in [c.id for c in next_steps(catalog, {"ase-a1"}, set())]
+    steps = next_steps(catalog, series, set(), limit=20)
+    assert "ase-master-automobile" in [c.id for c in steps]
+    assert next_steps(catalog, series, {"ase-master-automobile"}, limit=20) == [
+        s for s in steps if s.id != "ase-master-automobile"
     ]
