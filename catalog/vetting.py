@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,16 +77,24 @@ def _point(ref: SourceRef, code: str, url: str | None = None) -> Point:
     return Point(code, str(ref.url), ref.third_party, url)
 
 
+@lru_cache(maxsize=4)
+def _names(catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    """Every credential's name and aliases, folded once per catalog: longest first."""
+    names = {
+        (words, credential.id)
+        for credential in catalog.credentials.values()
+        for alias in (credential.name, *credential.aliases)
+        if len((words := fold(alias)).strip()) >= MIN_ALIAS
+    }
+    return tuple(sorted(names, key=lambda pair: (-len(pair[0]), pair)))
+
+
 def _credential_in(folded: str, catalog: Catalog) -> Credential | None:
     """The credential whose longest alias or name appears whole in the text."""
-    best: tuple[int, str] | None = None
-    for credential in catalog.credentials.values():
-        for alias in (credential.name, *credential.aliases):
-            words = fold(alias)
-            if len(words.strip()) >= MIN_ALIAS and words in folded:
-                if best is None or len(words) > best[0]:
-                    best = (len(words), credential.id)
-    return catalog.credentials[best[1]] if best else None
+    for words, credential_id in _names(catalog):
+        if words in folded:
+            return catalog.credentials[credential_id]
+    return None
 
 
 def _family_of(
