@@ -53,6 +53,7 @@ class Intent(StrEnum):
     PROFILE = "profile"
     RECOMMEND = "recommend"
     TRADE = "trade"  # "soy soldador": a worker saying what they do
+    VET = "vet"  # "is this osha course legit?": checked against the vetting rules
     SEARCH = "search"  # anything else: maybe a credential or skill
 
 
@@ -67,8 +68,17 @@ def _plain(text: str) -> str:
 
 
 @cache
+def _vet_words() -> frozenset[str]:
+    """Words that ask whether something is legit ("legit", "estafa") wherever they stand:
+    "is the osha 30 at acme legit" names a course the phrasings cannot list."""
+    data = yaml.safe_load(PHRASINGS.read_text(encoding="utf-8"))
+    return frozenset(_plain(word) for word in data["vet_words"])
+
+
+@cache
 def _data() -> tuple[dict[str, str], re.Pattern[str], list[str], list[Intent]]:
     data = yaml.safe_load(PHRASINGS.read_text(encoding="utf-8"))
+    data.pop("vet_words")
     same = {
         _plain(word): _plain(canonical)
         for canonical, words in data.pop("synonyms").items()
@@ -113,6 +123,8 @@ def read_intent(text: str, *, is_trade: bool = False) -> Intent:
     typed = fold(text)
     if not typed:
         return Intent.SEARCH
+    if _vet_words() & set(_plain(text).split()):
+        return Intent.VET
     texts, labels = _phrasings()
     best: tuple[float, Intent] | None = None
     for phrasing, label in zip(texts, labels, strict=True):

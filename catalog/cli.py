@@ -6,6 +6,7 @@ Try::
     python -m catalog search "osha 10" --limit 3
     python -m catalog recommend --trade plumber --goal license --region Texas
     python -m catalog validate
+    python -m catalog vet "lifetime OSHA 30 certification, $25, instant card" --json
     python -m catalog export --format ctdl > catalog.jsonld
 
 Exit status: 0 done, 1 the data is invalid or an import was refused, 2 bad usage (or no
@@ -41,6 +42,7 @@ from catalog.regions import normalize_region
 from catalog.schema import GOALS, Credential
 from catalog.search import matched_words, search
 from catalog.trades import TradeMatch, TradeReading, normalize_trade, read_trade
+from catalog.vetting import vet
 
 EPILOG = "Trade titles: " + ATTRIBUTION
 
@@ -103,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--markdown", action="store_true", help="only the coverage table, as Markdown")
     p.set_defaults(run=_stats)
+
+    p = commands.add_parser("vet", help="is this course, ad or card legit? (sourced rules)")
+    p.add_argument("text")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_vet)
 
     p = commands.add_parser("validate", help="check every data file, with line numbers")
     p.add_argument("--today", type=date.fromisoformat, help="date for last_reviewed checks")
@@ -319,6 +326,30 @@ def _stats(args: argparse.Namespace) -> int:
     print(f"trade names for matching: {stats['trade_names']} (ours and O*NET titles)")
     print()
     print(ATTRIBUTION)
+    return 0
+
+
+def _vet(args: argparse.Namespace) -> int:
+    """Codes and pages, not sentences: the bot words them in the worker's language."""
+    answer = vet(args.text, catalog=_load(args))
+    if args.json:
+        _print_json(answer.as_json())
+        return 0
+    if answer.status == "unknown":
+        print("unknown: the catalog does not know this one")
+    else:
+        print(f"{answer.status}: {answer.credential_name or answer.family_name}")
+        if answer.issuer:
+            print(f"  issuer: {answer.issuer}")
+    for title, points in (
+        ("fact", answer.facts),
+        ("accreditation", answer.accreditation),
+        ("red flag", answer.red_flags),
+        ("check", answer.check),
+    ):
+        for point in points:
+            where = f" -> {point.url}" if point.url else ""
+            print(f"  {title}: {point.code}{where}  [source {point.source}]")
     return 0
 
 

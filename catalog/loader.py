@@ -107,6 +107,7 @@ def check_catalog(
     taxonomy_path: Path | None = None,
     onet_dir: Path = ONET_DIR,
     today: date | None = None,
+    vetting_path: Path | None = None,
 ) -> tuple[Catalog | None, list[Problem]]:
     """Every problem in the data, and the catalog built from what is valid.
 
@@ -114,6 +115,11 @@ def check_catalog(
     field leaves empty, no Spanish description) fail ``validate`` but never stop the
     catalog from loading.
     """
+    if vetting_path is None and data_dir is None:
+        # The shipped "is this legit?" rules go with the shipped data (catalog/vetting.py).
+        from catalog.vetting import VETTING_PATH
+
+        vetting_path = VETTING_PATH
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     if taxonomy_path is None:
         local = data_dir / "taxonomy.yaml"
@@ -165,6 +171,12 @@ def check_catalog(
             message = f"{owner}: {field} names the credential itself"
             problems.append(Problem(path, line, message, blocking=False))
 
+    if vetting_path is not None:
+        from catalog.vetting import check_rules
+
+        # Never blocking: the rules are checked by `validate`; the credentials still load.
+        for line, message, _ in check_rules(vetting_path, known):
+            problems.append(Problem(vetting_path, line, message, blocking=False))
     if taxonomy is None:
         return None, problems
     catalog = Catalog(

@@ -208,3 +208,55 @@ class TaxonomyFile(Strict):
     trades: list[Trade] = Field(min_length=1)
     ask: list[AskName] = []
     related_soc: dict[str, list[str]] = {}
+
+
+# ------------------------------------------------------------------ "is this legit?" rules
+
+
+class VettingFact(Strict):
+    """One thing the catalog may say about a family (a code the bot words), and the page
+    that states it: no `source`, no fact."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    source: SourceRef
+
+
+class RedFlag(VettingFact):
+    """A claim in an ad that the source contradicts. It is raised when the text holds one
+    of `when` (whole words or phrases) and, if given, one of `and_when` too."""
+
+    when: list[str] = Field(min_length=1)
+    and_when: list[str] = []
+
+
+class CheckLink(VettingFact):
+    """Where a worker can check for themselves; `url: null` means the matched licence
+    record's own page (each state has its own board)."""
+
+    url: HttpUrl | None = None
+
+
+class VettingFamily(Strict):
+    id: str
+    name: str = Field(min_length=3, max_length=160)
+    names: list[str] = []
+    credentials: list[str] = []
+    credential_types: list[CredentialType] = []
+    facts: list[VettingFact] = []
+    accreditation: list[VettingFact] = []
+    red_flags: list[RedFlag] = []
+    check: list[CheckLink] = []
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG.match(v):
+            raise ValueError("id must be a lowercase slug like 'epa-608'")
+        return v
+
+
+class VettingFile(Strict):
+    """``catalog/vetting.yaml``: one entry per issuer or credential family."""
+
+    families: list[VettingFamily] = Field(min_length=1)
+    general_red_flags: list[RedFlag] = []

@@ -26,6 +26,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         profile,
         recommend,
         reminders,
+        resume,
+        toolbox,
+        vet,
     )
 
     application.add_handlers(fallbacks.early_handlers(), group=EARLY)
@@ -35,6 +38,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *onboarding.handlers(),
             *plans.handlers(),
             *earned.handlers(),
+            *toolbox.handlers(),
+            *resume.handlers(),
+            *vet.handlers(),
             *log.handlers(),
             *reminders.handlers(),
             *recommend.handlers(),

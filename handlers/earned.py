@@ -17,6 +17,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.helpers import create_deep_linked_url
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Button, Flow, credential_code, credential_from_code, for_flow
@@ -24,6 +25,8 @@ from bot.i18n import Translator
 from bot.runtime import ToolboxContext
 from bot.services import earned
 from bot.services.earned import Expiry, Recorded, add_months, expiry_rule, parse_date
+from bot.services.linkedin import add_to_profile_url
+from bot.services.toolbox import HeldCredential, held_credentials
 from catalog import suggest_credentials
 from handlers.chat import Turn, begin_turn, escape, private_only, shorten
 from handlers.plans import zone_and_today
@@ -67,6 +70,19 @@ def _held_line(t: Translator, turn: Turn, held: earned.Held, number: int) -> str
     return f"{number}. {name} · {status}"
 
 
+def linkedin_link(turn: Turn, held: HeldCredential) -> tuple[str, str]:
+    """An "Add to LinkedIn" URL button: the profile fills in with one tap."""
+    code = held.badge.code if held.badge else None
+    # A badge's verification deep link (badges work, issue 10) is the certificate's page.
+    page = (
+        create_deep_linked_url(turn.context.bot.username, f"verify-{code}") if code else None
+    )
+    url = add_to_profile_url(
+        held.name, held.issuer, held.earned_on, held.expires_on, cert_url=page, cert_id=code
+    )
+    return turn.t("Add to LinkedIn: {name}", name=shorten(held.name, 24)), url
+
+
 async def earned_command(update: Update, context: ToolboxContext) -> str | int:
     turn = await begin_turn(update, context)
     if not await private_only(turn, "earned"):
@@ -75,8 +91,11 @@ async def earned_command(update: Update, context: ToolboxContext) -> str | int:
     typed = " ".join(context.args or [])
     if typed:
         return await name_search(turn, typed)
+    _, today = await zone_and_today(turn)
     async with context.services.sessions() as session:
         held = await earned.list_earned(session, turn.user_id)
+        shown = await held_credentials(session, turn.user_id, context.services.catalog, today)
+    links = [linkedin_link(turn, h) for h in shown[:SHOWN]]
     lines = []
     if held:
         lines.append(t("Credentials you hold:"))
@@ -85,7 +104,9 @@ async def earned_command(update: Update, context: ToolboxContext) -> str | int:
             lines.append(t("…and {count} more.", count=len(held) - SHOWN))
         lines.append("")
     lines.append(t('Type the name of a credential you hold to add it ("OSHA 30", "608").'))
-    await turn.say("\n".join(lines), turn.keyboard([[(t("✔ Done"), FLOW, "end", "")]]), edit=False)
+    await turn.say(
+        "\n".join(lines), turn.keyboard([[(t("✔ Done"), FLOW, "end", "")]], links), edit=False
+    )
     return NAME
 
 
@@ -230,12 +251,18 @@ async def save(turn: Turn, expires_on: date | None, worker_says_unknown: bool = 
             expires_on=expires_on,
             worker_says_unknown=worker_says_unknown,
         )
+        held = next(
+            h
+            for h in await held_credentials(session, turn.user_id, services.catalog, today)
+            if h.earned_id == recorded.earned_id
+        )
     answers.pop(PICKED, None)
     answers.pop(EARNED_ON, None)
     await turn.say(
         t("✓ <b>{name}</b> saved, earned {date}.", name=escape(credential.name), date=earned_text)
         + "\n"
         + expiry_note(t, recorded, today),
+        turn.keyboard([], links=[linkedin_link(turn, held)]),
         edit=False,
     )
     return ConversationHandler.END

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram import Update
+from telegram import Message, MessageEntity, Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
 from bot.intents import Intent, read_intent
 from bot.runtime import ToolboxContext
 from bot.services import profiles
 from catalog import normalize_trade
-from handlers import onboarding, profile, recommend
+from handlers import onboarding, profile, recommend, vet
 from handlers.chat import Turn, begin_turn, escape
 from handlers.find import QUERY_LIMIT, send_results
 from handlers.help import send_help
@@ -46,11 +46,24 @@ async def stray_text(update: Update, context: ToolboxContext) -> None:
     turn = await begin_turn(update, context)
     if not turn.is_private:
         return  # crew chatter in a group is not for us
-    text = (update.effective_message.text or "")[:QUERY_LIMIT] if update.effective_message else ""
+    message = update.effective_message
+    if message is not None and message.text and _looks_like_an_ad(message):
+        await vet.answer(turn, message.text)  # the whole ad: its red flags may be anywhere
+        return
+    text = (message.text or "")[:QUERY_LIMIT] if message else ""
     catalog = context.services.catalog
     is_trade = normalize_trade(text, catalog=catalog).trade is not None
     intent = read_intent(text, is_trade=is_trade)
+    if intent == Intent.SEARCH and vet.raises_red_flags(turn, text):
+        intent = Intent.VET  # ad text pasted without a question: "608 universal, no exam"
     await ANSWERS[intent](turn, text)
+
+
+def _looks_like_an_ad(message: Message) -> bool:
+    """A forwarded message or a pasted link is something the worker found: vet it."""
+    if message.forward_origin is not None:
+        return True
+    return any(e.type in (MessageEntity.URL, MessageEntity.TEXT_LINK) for e in message.entities)
 
 
 async def _greeting(turn: Turn, text: str) -> None:
@@ -169,6 +182,7 @@ ANSWERS: dict[Intent, Callable[[Turn, str], Awaitable[None]]] = {
     Intent.RECOMMEND: _recommend,
     Intent.TRADE: _trade,
     Intent.SEARCH: _search,
+    Intent.VET: vet.answer,
 }
 
 
