@@ -14,6 +14,8 @@ EARLY, MAIN = -1, 0
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     from handlers import (
+        badges,
+        crew,
         earned,
         fallbacks,
         find,
@@ -26,6 +28,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         profile,
         recommend,
         reminders,
+        verify,
     )
 
     application.add_handlers(fallbacks.early_handlers(), group=EARLY)
@@ -37,6 +40,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *earned.handlers(),
             *log.handlers(),
             *reminders.handlers(),
+            *badges.handlers(),  # before find: its inline handler takes "badge …"
+            *crew.handlers(),
+            *verify.handlers(),
             *recommend.handlers(),
             *find.handlers(),
             *profile.handlers(),
