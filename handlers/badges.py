@@ -132,6 +132,15 @@ async def send_card(
     return message
 
 
+async def draw_missing(context: ToolboxContext, t: Translator, wall: list[BadgeView]) -> None:
+    """Draw the cards not uploaded yet before the first message, so the wall arrives in
+    one go instead of a header, a pause, then the cards."""
+    for badge in wall:
+        content = card_content(t, context.services, badge, context.bot.username)
+        if not (badge.card_file_id and badge.card_hash == content.digest()):
+            await asyncio.to_thread(draw_card, content)
+
+
 def share_button(t: Translator, badge: BadgeView) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         t("Share"),
@@ -167,6 +176,8 @@ async def show_wall(turn: Turn) -> None:
             edit=False,
         )
         return
+    shown = wall[:WALL_SHOWN]
+    await draw_missing(turn.context, t, shown)
     await turn.say(
         t(
             "🏅 <b>Your badges</b>, newest first ({count}). Only you see them until you share one.",
@@ -174,7 +185,7 @@ async def show_wall(turn: Turn) -> None:
         ),
         edit=False,
     )
-    for badge in wall[:WALL_SHOWN]:
+    for badge in shown:
         markup = InlineKeyboardMarkup(
             [
                 [

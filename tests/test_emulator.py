@@ -386,9 +386,12 @@ async def test_chosen_chat_share_button_sends_a_cached_photo_with_its_caption(
     refused = await bad_request_message(update.inline_query.answer([wrong]))
     assert refused == "Wrong file identifier/http url specified"
     photo = InlineQueryResultCachedPhoto(
-        "p1", photo_file_id=sent.photo[-1].file_id, caption="<b>Alice</b> earned it"
+        "p1",
+        photo_file_id=sent.photo[-1].file_id,
+        caption="<b>Alice</b> earned it",
+        parse_mode="HTML",
     )
-    await update.inline_query.answer([photo], is_personal=True, parse_mode="HTML")
+    await update.inline_query.answer([photo], is_personal=True)
     assert [r["id"] for r in await ask] == ["p1"]
     posted = await alice.choose_inline_result("p1", chat=crew)
     assert posted is not None and posted["caption"] == "Alice earned it"
