@@ -84,3 +84,13 @@ async def test_share_pick_sends_the_list_in_private(harness: Harness) -> None:
     assert texts(await ana.wait_for_reply()) == "✓ Posted in the group."
     posted = await crew.wait_for_reply()
     assert posted[0].caption is not None and OSHA30 in posted[0].caption
+
+
+async def test_the_board_speaks_the_members_language(harness: Harness) -> None:
+    lola = harness.emulator.user(4207, "Lola", language_code="es")
+    crew = harness.emulator.group(-4208, "Cuadrilla")
+    await crew.add_member(lola)
+    await crew.send(lola, "/crew")
+    empty = await crew.wait_for_reply()
+    assert texts(empty).startswith("Nadie se ha unido todavía al tablero de este equipo.")
+    assert labels(empty) == ["Unirme", "Salir"]
