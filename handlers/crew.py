@@ -20,7 +20,7 @@ from bot.runtime import ToolboxContext
 from bot.services import badges
 from bot.services.badges import BadgeNotFound
 from handlers.badges import congratulate, credential_name, send_card
-from handlers.chat import Turn, begin_turn, escape, shorten
+from handlers.chat import PHONE_SCREEN, Turn, begin_turn, escape, shorten
 
 FLOW = Flow.CREW
 STREAK = Np_("🔥 {n}-week study streak", "🔥 {n}-week study streak")
@@ -50,7 +50,8 @@ async def board_text(turn: Turn, chat_id: int) -> str:
             "yours."
         )
     lines = [t("<b>Crew board</b> · only members who joined")]
-    for member in board:
+    footer = t("/crew join or /crew leave")
+    for shown_count, member in enumerate(board):
         shown = [
             shorten(
                 services.catalog.credentials[c].name if c in services.catalog.credentials else c,
@@ -64,8 +65,12 @@ async def board_text(turn: Turn, chat_id: int) -> str:
             else t("no study logged this week")
         )
         badge_list = ", ".join(escape(name) for name in shown) or t("no badges yet")
-        lines.append(f"• <b>{escape(shorten(member.first_name, 30))}</b> — {streak} — {badge_list}")
-    lines.append(t("/crew join or /crew leave"))
+        line = f"• <b>{escape(shorten(member.first_name, 30))}</b> — {streak} — {badge_list}"
+        if len("\n".join([*lines, line, footer])) > PHONE_SCREEN - 120:  # a note, "…and N"
+            lines.append(t("…and {count} more.", count=len(board) - shown_count))
+            break
+        lines.append(line)
+    lines.append(footer)
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@ through inline mode, proves it with a certificate, and anyone can verify its cod
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 
@@ -36,6 +37,17 @@ async def badge_row(harness: Harness, user_id: int) -> Badge:
         )
     assert row is not None, "no badge"
     return row
+
+
+async def saved_card(harness: Harness, user_id: int) -> Badge:
+    """The badge once its uploaded card's file_id is saved: the bot writes it just after
+    Telegram answers sendPhoto, which can be a moment after the worker sees the card."""
+    for _ in range(100):  # at most about 2 s
+        row = await badge_row(harness, user_id)
+        if row.card_file_id:
+            return row
+        await asyncio.sleep(0.02)
+    raise AssertionError("the card's file_id was never saved")
 
 
 def photo_sends(harness: Harness) -> list[object]:
@@ -73,7 +85,7 @@ async def test_earning_makes_a_card_and_the_wall_uploads_it_once(harness: Harnes
     _, second = photo_sends(harness)
     file_id = card.photo[-1]["file_id"]  # type: ignore[index]
     assert second == file_id  # the second wall reuses the uploaded card
-    assert (await badge_row(harness, 4101)).card_file_id == file_id
+    assert (await saved_card(harness, 4101)).card_file_id == file_id
 
 
 async def test_share_goes_to_a_group_as_a_personal_inline_photo(harness: Harness) -> None:
@@ -83,7 +95,7 @@ async def test_share_goes_to_a_group_as_a_personal_inline_photo(harness: Harness
     await crew.add_member(worker)
     await earn(worker)
     await reply_to(worker, worker.send("/badges"))
-    badge = await badge_row(harness, 4102)
+    badge = await saved_card(harness, 4102)
 
     results = await worker.share_to("Share", crew)
     assert [(r["type"], r["id"], r["photo_file_id"]) for r in results] == [
@@ -186,3 +198,15 @@ async def test_open_badges_export_has_every_field(harness: Harness) -> None:
     assert achievement["criteria"]["narrative"]
     assert credential["selfAsserted"] is True and "Unsigned" in credential["note"]
     assert "proof" not in credential
+
+
+async def test_a_credential_held_from_onboarding_gets_a_badge_too(harness: Harness) -> None:
+    from bot.services.profiles import add_held
+
+    worker = harness.emulator.user(4108, "Ana", language_code="en")
+    await reply_to(worker, worker.send("/help"))  # the worker's row exists
+    credential = next(c for c in harness.services.catalog.credentials.values() if c.name == OSHA30)
+    async with harness.services.sessions.begin() as session:
+        assert await add_held(session, harness.clock, 4108, credential.id)
+    wall = await reply_to(worker, worker.send("/badges"))
+    assert wall[1].caption is not None and wall[1].caption.startswith(f"🏅 Ana earned {OSHA30}")

@@ -30,6 +30,11 @@ async def test_crew_board_shows_only_members_who_joined(harness: Harness) -> Non
         await reply_to(ben, ben.press(label))
     await reply_to(ben, ben.send("/log 45m"))
 
+    elsewhere = harness.emulator.group(-4209, "Another crew")
+    await elsewhere.add_member(cy)
+    await elsewhere.send(cy, "/crew join")  # opting in there says nothing about this group
+    assert "Cy joined the crew board." in texts(await elsewhere.wait_for_reply())
+
     await crew.send(cy, "/crew")
     empty = await crew.wait_for_reply()
     assert texts(empty).startswith("Nobody has joined this crew board yet.")
@@ -94,3 +99,16 @@ async def test_the_board_speaks_the_members_language(harness: Harness) -> None:
     empty = await crew.wait_for_reply()
     assert texts(empty).startswith("Nadie se ha unido todavía al tablero de este equipo.")
     assert labels(empty) == ["Unirme", "Salir"]
+
+
+async def test_a_big_crew_fits_one_phone_screen(harness: Harness) -> None:
+    crew = harness.emulator.group(-4210, "Big crew")
+    for n in range(12):
+        member = harness.emulator.user(4300 + n, f"Member{n:02d}", language_code="en")
+        await crew.add_member(member)
+        await crew.send(member, "/crew join")
+        board = await crew.wait_for_reply()
+    # Every message is checked against the phone screen by the harness; this one is cut.
+    assert texts(board).startswith("Member11 joined the crew board.")
+    assert "• Member00 —" in texts(board) and "more." in texts(board)
+    assert "• Member11 —" not in texts(board)

@@ -24,8 +24,8 @@ from bot.services.progress import week_streak
 # No 0/O, 1/I/L: read aloud or typed from a photo of the card without mistakes.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes: not guessable by trying
-RECENT_ON_BOARD = 3
-BOARD_SIZE = 20  # members shown on one crew board (one phone screen)
+RECENT_ON_BOARD = 2
+BOARD_SIZE = 50  # members read for one board; the handler fits what a phone screen holds
 
 
 class BadgeNotFound(LookupError):
