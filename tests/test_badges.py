@@ -7,6 +7,7 @@ import asyncio
 import io
 import json
 
+import pytest
 from PIL import Image
 from sqlalchemy import select
 
@@ -210,3 +211,16 @@ async def test_a_credential_held_from_onboarding_gets_a_badge_too(harness: Harne
         assert await add_held(session, harness.clock, 4108, credential.id)
     wall = await reply_to(worker, worker.send("/badges"))
     assert wall[1].caption is not None and wall[1].caption.startswith(f"🏅 Ana earned {OSHA30}")
+
+
+@pytest.mark.parametrize(("user_id", "first_name"), [(4109, "مريم"), (4110, "王小明")])
+async def test_arabic_and_chinese_holders_get_their_card(
+    harness: Harness, user_id: int, first_name: str
+) -> None:
+    worker = harness.emulator.user(user_id, first_name, language_code="en")
+    await earn(worker)
+    wall = await reply_to(worker, worker.send("/badges"))
+    assert wall[1].caption is not None and wall[1].caption.startswith(f"🏅 {first_name} earned")
+    (upload,) = photo_sends(harness)
+    assert isinstance(upload, UploadedFile)
+    assert Image.open(io.BytesIO(upload.content)).size == (1080, 1080)
