@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint run migrate bench clean messages
+.PHONY: demo test lint run migrate bench clean messages fonts
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -16,17 +16,17 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install -qq --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) fonts
 	@$(BIN)/python -m bot demo
 
-test: $(STAMP)
+test: $(STAMP) fonts
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-run: $(STAMP)
+run: $(STAMP) fonts
 	$(BIN)/python -m bot run
 
 migrate: $(STAMP)
@@ -44,3 +44,21 @@ clean:
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ -k Np_:1,2 --no-location --omit-header -o bot/locale/toolbox.pot .
 	$(BIN)/pybabel update -i bot/locale/toolbox.pot -d bot/locale -D toolbox --no-fuzzy-matching
+
+# Badge cards draw names in any script from Debian's font packages (DejaVu: Latin, Arabic,
+# Cyrillic...; Droid Sans Fallback: Chinese, Japanese, Korean). Installed when missing and
+# apt-get can run; elsewhere the cards still draw, with boxes for the scripts not covered.
+FONT_PACKAGES := fonts-dejavu-core fonts-droid-fallback
+FONT_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+fonts:
+	@for f in $(FONT_FILES); do test -f $$f || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing badge card fonts: $(FONT_PACKAGES)"; \
+	    apt-get install -y -qq $(FONT_PACKAGES) >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $(FONT_PACKAGES) >/dev/null; } || \
+	    echo "Could not install $(FONT_PACKAGES): badge cards will lack some scripts"; \
+	  else \
+	    echo "Badge cards want the Debian packages $(FONT_PACKAGES) (sudo apt-get install $(FONT_PACKAGES))"; \
+	  fi; \
+	fi

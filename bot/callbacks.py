@@ -31,6 +31,8 @@ class Flow(StrEnum):
     EARNED = "ea"
     REMINDERS = "rm"
     TOOLBOX = "tb"  # /toolbox buttons: the résumé
+    BADGE = "bd"
+    CREW = "cr"
 
 
 # One inline button as (label, flow, action, arg); a keyboard is a list of rows of these.

@@ -643,6 +643,11 @@ class BotApi:
                 raise bad_request("RESULT_ID_DUPLICATE")
             seen.add(result_id)
             parse_reply_markup(result.get("reply_markup"))
+            cached = result.get("photo_file_id")
+            if cached is not None:  # a cached photo must be one Telegram holds, as a photo
+                stored = self.state.files.get(str(cached))
+                if stored is None or stored.kind != "photo":
+                    raise bad_request(errors.WRONG_FILE_ID)
             content = result.get("input_message_content") or {}
             if "message_text" in content:
                 format_text(

@@ -479,6 +479,29 @@ class EmulatedUser(_ChatView):
         self._chat.started = True
         return self._press(self.identity, target, button["callback_data"])
 
+    async def share_to(
+        self,
+        label: str,
+        chat: _ChatView,
+        *,
+        message: ChatMessage | int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Press a ``switch_inline_query_chosen_chat`` button and pick ``chat`` in Telegram's
+        chat picker: the inline query it pre-fills runs there. Returns the bot's results;
+        ``choose_inline_result(id, chat=chat)`` then sends one. Like Telegram, a chat of a
+        kind the button does not allow cannot be picked."""
+        self._check_can_write()
+        _, button = self._find_button(label, None, message)
+        chosen = button.get("switch_inline_query_chosen_chat")
+        if not isinstance(chosen, dict):
+            raise ValueError(f"button {label!r} is not a switch_inline_query_chosen_chat button")
+        is_group = isinstance(chat, EmulatedGroup)
+        allowed = chosen.get("allow_group_chats") if is_group else chosen.get("allow_user_chats")
+        if not allowed:
+            raise ValueError(f"button {label!r} does not allow picking {chat!r}")
+        chat_type = "group" if is_group else ("sender" if chat is self else "private")
+        return await self.inline_query(chosen.get("query", ""), chat_type=chat_type)
+
     async def press_data(
         self, data: str, *, message: ChatMessage | int | None = None
     ) -> dict[str, Any]:
@@ -573,7 +596,13 @@ class EmulatedUser(_ChatView):
         if result.get("photo_file_id"):
             stored = self._state.files.get(result["photo_file_id"])
             if stored is not None:
-                return {"photo": copy.deepcopy(stored.media)}
+                photo: dict[str, Any] = {"photo": copy.deepcopy(stored.media)}
+                if result.get("caption"):
+                    text, entities = format_text(
+                        result["caption"], result.get("parse_mode"), result.get("caption_entities")
+                    )
+                    photo.update(caption=text, caption_entities=entities)
+                return photo
         return {"text": result.get("title") or result.get("id", "")}
 
     def _bot_sees(self, message: dict[str, Any]) -> bool:

@@ -14,6 +14,8 @@ EARLY, MAIN = -1, 0
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     from handlers import (
+        badges,
+        crew,
         earned,
         fallbacks,
         find,
@@ -28,6 +30,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         reminders,
         resume,
         toolbox,
+        verify,
         vet,
     )
 
@@ -43,6 +46,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *vet.handlers(),
             *log.handlers(),
             *reminders.handlers(),
+            *badges.handlers(),  # before find: its inline handler takes "badge …"
+            *crew.handlers(),
+            *verify.handlers(),
             *recommend.handlers(),
             *find.handlers(),
             *profile.handlers(),

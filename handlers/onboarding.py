@@ -27,7 +27,7 @@ from telegram.warnings import PTBUserWarning
 from bot.callbacks import Flow, for_action, for_flow
 from bot.runtime import ToolboxContext
 from bot.services import profiles
-from handlers import profile, questions, recommend
+from handlers import badges, profile, questions, recommend, verify
 from handlers.chat import Button, Turn, begin_turn, escape, private_only
 from handlers.question import Answer, Asking, Offer, Question, Value
 from handlers.understanding import understand
@@ -238,6 +238,12 @@ async def start(update: Update, context: ToolboxContext) -> str | int:
     context.user_data.pop(EDITING, None)
     # Deep links from a group ("?start=profile") land here: finish what was asked there.
     payload = (context.args or [""])[0]
+    if payload.startswith("verify-"):  # the link printed on a badge card
+        await verify.show(turn, payload.removeprefix("verify-"))
+        return ConversationHandler.END
+    if payload == "badges":  # from /badges in a group, or the inline "Open my badges"
+        await badges.show_wall(turn)
+        return ConversationHandler.END
     if payload == "profile":
         await profile.show(turn)
         return ConversationHandler.END

@@ -46,6 +46,7 @@ async def test_migrations_reach_head_and_are_idempotent(engine) -> None:  # type
         "progress_logs",
         "earned_credentials",
         "group_optins",
+        "badges",
         "conversation_states",
         "persisted_data",
     } <= tables

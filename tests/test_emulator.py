@@ -20,7 +20,9 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
     InputTextMessageContent,
+    SwitchInlineQueryChosenChat,
     Update,
 )
 from telegram.constants import ParseMode
@@ -351,6 +353,49 @@ async def test_inline_query_results_are_visible_to_the_user(
     assert posted["via_bot"]["username"] == BOT_USERNAME and posted["text"] == "AWS CW"
     kinds = [next(k for k in u if k != "update_id") for u in emu.updates[-2:]]
     assert kinds == ["chosen_inline_result", "message"]
+
+
+async def test_chosen_chat_share_button_sends_a_cached_photo_with_its_caption(
+    bot: Bot, emu: BotApiEmulator, alice: EmulatedUser
+) -> None:
+    """Share button → chat picker → inline query pre-filled → photo posted in the group."""
+    crew = emu.group(-1500, "Crew")
+    sent = await bot.send_photo(
+        alice.id,
+        photo=tiny_png(20, 20),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        "Share",
+                        switch_inline_query_chosen_chat=SwitchInlineQueryChosenChat(
+                            query="badge X", allow_group_chats=True
+                        ),
+                    )
+                ]
+            ]
+        ),
+    )
+    with pytest.raises(ValueError, match="does not allow"):
+        await alice.share_to("Share", alice)  # user chats were not allowed
+    (start,) = await bot.get_updates()
+    ask = asyncio.create_task(alice.share_to("Share", crew))
+    (update,) = await bot.get_updates(offset=start.update_id + 1, timeout=2)
+    assert (update.inline_query.query, update.inline_query.chat_type) == ("badge X", "group")
+    wrong = InlineQueryResultCachedPhoto("p0", photo_file_id="no-such-file")
+    refused = await bad_request_message(update.inline_query.answer([wrong]))
+    assert refused == "Wrong file identifier/http url specified"
+    photo = InlineQueryResultCachedPhoto(
+        "p1",
+        photo_file_id=sent.photo[-1].file_id,
+        caption="<b>Alice</b> earned it",
+        parse_mode="HTML",
+    )
+    await update.inline_query.answer([photo], is_personal=True)
+    assert [r["id"] for r in await ask] == ["p1"]
+    posted = await alice.choose_inline_result("p1", chat=crew)
+    assert posted is not None and posted["caption"] == "Alice earned it"
+    assert posted["photo"][-1]["file_id"] == sent.photo[-1].file_id
 
 
 # A whole PTB Application -------------------------------------------------------------------

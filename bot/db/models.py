@@ -233,6 +233,26 @@ class Reminder(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # failed sends of this occurrence
 
 
+class Badge(Base):
+    """The shareable card of an earned credential: its verification code, the worker's
+    evidence (Telegram's file_id only) and the uploaded card's file_id, reused."""
+
+    __tablename__ = "badges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    earned_id: Mapped[int] = mapped_column(
+        ForeignKey("earned_credentials.id", ondelete="CASCADE"), unique=True
+    )
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    evidence_file_id: Mapped[str | None] = mapped_column(String(200))
+    evidence_kind: Mapped[str | None] = mapped_column(String(16))  # photo, pdf
+    card_hash: Mapped[str | None] = mapped_column(String(64))
+    card_file_id: Mapped[str | None] = mapped_column(String(200))
+    congratulated_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
 class GroupOptIn(Base):
     """A member who agreed to share badges in a group chat."""
 

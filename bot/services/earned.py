@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import EarnedCredential, Reminder
+from bot.services.badges import ensure_badge
 from bot.services.plans import close_plan, get_plan, put_reminder
 from catalog.schema import Credential
 
@@ -90,6 +91,7 @@ async def record_earned(
     row.earned_on = earned_on
     row.expires_on = expires_on
     await session.flush()
+    await ensure_badge(session, clock, row.id)  # every earned credential gets its badge
     if rule == Expiry.SCHEDULED and expires_on is not None:
         schedule = {"expires_on": expires_on.isoformat(), "time": ALERT_TIME}
         await put_reminder(session, clock, user_id, "renewal", schedule, zone, earned_id=row.id)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import DismissedCredential, EarnedCredential, Profile, User
+from bot.services.badges import ensure_badge
 from bot.services.reminders import reschedule_user
 from bot.services.timezones import timezone_for_region
 from catalog import Profile as RankingProfile
@@ -179,9 +180,10 @@ async def add_held(session: AsyncSession, clock: Clock, user_id: int, credential
     )
     if exists:
         return False
-    session.add(
-        EarnedCredential(user_id=user_id, credential_id=credential_id, created_at=clock.now())
-    )
+    row = EarnedCredential(user_id=user_id, credential_id=credential_id, created_at=clock.now())
+    session.add(row)
+    await session.flush()
+    await ensure_badge(session, clock, row.id)  # held from before: a badge like any other
     return True
 
 

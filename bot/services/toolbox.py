@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import models
@@ -63,28 +63,14 @@ def standing(credential: Credential | None, expires_on: date | None, today: date
     return Standing.UNKNOWN
 
 
-# Badges are built on another branch; until its table exists there is simply no code.
-# These are the column names that work may use, read by name so both shapes work.
-_CODE_COLUMNS = ("verification_code", "verify_code", "code")
-_EVIDENCE_COLUMNS = ("evidence_file_id", "evidence")
-_REVOKED_COLUMNS = ("revoked_at", "revoked")
-
-
 async def badge_for(session: AsyncSession, earned_id: int) -> Badge | None:
-    """The badge of a held credential, or None (no badge, revoked, or no badges table)."""
-    model = getattr(models, "Badge", None)
-    if model is None:
-        return None
-    columns = {c.key for c in inspect(model).columns}
-    code_column = next((c for c in _CODE_COLUMNS if c in columns), None)
-    if code_column is None or "earned_id" not in columns:
-        return None
-    row = await session.scalar(select(model).where(model.earned_id == earned_id).limit(1))
-    if row is None or any(getattr(row, c, None) for c in _REVOKED_COLUMNS if c in columns):
-        return None
-    code = getattr(row, code_column)
-    evidence = any(getattr(row, c, None) for c in _EVIDENCE_COLUMNS if c in columns)
-    return Badge(str(code), bool(evidence)) if code else None
+    """The badge of a held credential, or None (no badge yet, or revoked)."""
+    row = await session.scalar(
+        select(models.Badge).where(
+            models.Badge.earned_id == earned_id, models.Badge.revoked_at.is_(None)
+        )
+    )
+    return Badge(row.code, row.evidence_file_id is not None) if row else None
 
 
 async def held_credentials(
