@@ -140,6 +140,7 @@ async def test_earned_credential_has_an_add_to_linkedin_link_with_every_field(
     matches = await reply_to(worker, worker.send("HAZWOPER 40"))
     await reply_to(worker, worker.press(labels(matches)[0]))
     saved = await reply_to(worker, worker.send("2026-03-14"))
+    code = await badge_code(harness, 7005, "hazwoper-40")  # the badge recording made
     url = link(saved[-1], "Add to LinkedIn: HAZWOPER 40-Hour (OSHA…")
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
@@ -151,12 +152,11 @@ async def test_earned_credential_has_an_add_to_linkedin_link_with_every_field(
         "issueMonth": ["3"],
         "expirationYear": ["2027"],
         "expirationMonth": ["3"],
+        "certId": [code],
+        "certUrl": [f"https://t.me/toolbox_test_bot?start=verify-{code}"],
     }
     listed = await reply_to(worker, worker.send("/earned"))
     assert link(listed[-1], "Add to LinkedIn: HAZWOPER 40-Hour (OSHA…") == url
-    async with harness.services.sessions() as session:  # no badges table yet: no code
-        row = await earned.list_earned(session, 7005)
-        assert await badge_for(session, row[0].earned_id) is None
 
 
 def test_linkedin_link_carries_badge_fields_and_stays_within_button_limits() -> None:
@@ -188,6 +188,16 @@ async def hold(harness: Harness, user_id: int, credential_id: str, on: date, **k
         )
 
 
+async def badge_code(harness: Harness, user_id: int, credential_id: str) -> str:
+    """The verification code of the badge that recording the credential made."""
+    async with harness.services.sessions() as session:
+        held = [h for h in await earned.list_earned(session, user_id)]
+        row = next(h for h in held if h.credential_id == credential_id)
+        badge = await badge_for(session, row.earned_id)
+    assert badge is not None
+    return badge.code
+
+
 def pdf_text(harness: Harness, message: ChatMessage) -> tuple[int, str]:
     stored = harness.emulator.state.files.get(message.data["document"]["file_id"])
     assert stored is not None
@@ -204,9 +214,9 @@ def pdf_text(harness: Harness, message: ChatMessage) -> tuple[int, str]:
                 "Licences and certifications",
                 "OSHA 30-Hour Construction (Outreach Training Program) — U.S. Occupational "
                 "Safety and Health Administration (OSHA), delivered by OSHA-authorized Outreach "
-                "trainers · March 2025 · no expiry · self-reported",
+                "trainers · March 2025 · no expiry · verification code {osha} · self-reported",
                 "HAZWOPER 40-Hour (OSHA 29 CFR 1910.120) — {issuer} · January 2026 · expires "
-                "January 2027 · self-reported",
+                "January 2027 · verification code {hazwoper} · self-reported",
                 "Copy these lines, or use the PDF below.",
             ],
         ),
@@ -216,9 +226,10 @@ def pdf_text(harness: Harness, message: ChatMessage) -> tuple[int, str]:
                 "Licencias y certificaciones",
                 "OSHA 30-Hour Construction (Outreach Training Program) — U.S. Occupational "
                 "Safety and Health Administration (OSHA), delivered by OSHA-authorized Outreach "
-                "trainers · marzo de 2025 · sin vencimiento · declarada por el titular",
+                "trainers · marzo de 2025 · sin vencimiento · código de verificación {osha} · "
+                "declarada por el titular",
                 "HAZWOPER 40-Hour (OSHA 29 CFR 1910.120) — {issuer} · enero de 2026 · vence en "
-                "enero de 2027 · declarada por el titular",
+                "enero de 2027 · código de verificación {hazwoper} · declarada por el titular",
                 "Copia estas líneas o usa el PDF de abajo.",
             ],
         ),
@@ -233,9 +244,18 @@ async def test_resume_sends_lines_and_a_one_page_pdf(
     await hold(harness, user_id, "osha-30-construction", date(2025, 3, 14))
     await hold(harness, user_id, "hazwoper-40", date(2026, 1, 5))
     issuer = harness.services.catalog.credentials["hazwoper-40"].issuer
-    want = [line.replace("{issuer}", issuer) for line in want]
+    codes = {
+        "{osha}": await badge_code(harness, user_id, "osha-30-construction"),
+        "{hazwoper}": await badge_code(harness, user_id, "hazwoper-40"),
+        "{issuer}": issuer,
+    }
+    for placeholder, value in codes.items():
+        want = [line.replace(placeholder, value) for line in want]
     sent = await reply_to(worker, worker.send("/resume"))
-    assert sent[0].text.splitlines() == want
+    if language == "en":
+        assert sent[0].text.splitlines() == want
+    else:  # longer in Spanish: past one phone screen the rest is only in the PDF
+        assert sent[0].text.splitlines() == [*want[:2], "…y 1 más en el PDF."]
     pages, text = pdf_text(harness, sent[-1])
     assert pages == 1
     for line in want[1:3]:
