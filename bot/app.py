@@ -16,7 +16,7 @@ from bot.catalog_sync import sync_catalog
 from bot.clock import Clock
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade_to_head
-from bot.i18n import N_, available_languages, translator
+from bot.i18n import available_languages, translator
 from bot.language_id import language_of
 from bot.persistence import DatabasePersistence
 from bot.ratelimit import ToolboxRateLimiter
@@ -32,31 +32,9 @@ from bot.services.timezones import place_from_text
 from bot.services.users import mark_blocked
 from bot.settings import Settings
 from catalog import default_catalog
-from handlers import register
+from handlers import menu, register
 
 log = logging.getLogger(__name__)
-
-# The command menu, shown by Telegram in every language we have a catalog for.
-COMMANDS = (
-    ("start", N_("Set up or redo your profile")),
-    ("recommend", N_("Credentials worth your time")),
-    ("find", N_("Search credentials")),
-    ("plans", N_("Your study plans and progress")),
-    ("log", N_("Log study time, like /log 45m")),
-    ("earned", N_("Credentials you hold and renewals")),
-    ("toolbox", N_("What you hold, what you're working on, what's next")),
-    ("resume", N_("Your credentials as résumé lines and a PDF")),
-    ("vet", N_("Is this course or card legit?")),
-    ("reminders", N_("What I will remind you of, and when")),
-    ("badges", N_("Your badges, to share with your crew")),
-    ("crew", N_("In a group: the crew board")),
-    ("verify", N_("Check a badge's code")),
-    ("profile", N_("See and change your answers")),
-    ("language", N_("Change language")),
-    ("help", N_("What I can do")),
-    ("cancel", N_("Stop what we are doing")),
-)
-
 
 async def build_services(settings: Settings, clock: Clock) -> Services:
     """Migrate the database, load the catalog into it and return the wired services."""
@@ -126,7 +104,7 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
     """The command menu in every language; bot/serve.py calls it at every start."""
     for language in available_languages():
         t = translator(language)
-        commands = [BotCommand(name, t(description)) for name, description in COMMANDS]
+        commands = [BotCommand(name, t(description)) for name, description in menu()]
         code = None if language == "en" else language
         await application.bot.set_my_commands(commands, language_code=code)
 

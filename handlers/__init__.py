@@ -1,62 +1,42 @@
 """Telegram-facing flows: one module per command family, named after the command.
 
-`/start` → onboarding, `/profile` → profile, `/recommend` → recommend, `/find` (and inline
-mode) → find, `/language` → language, `/help` and `/cancel` → help. Each module has a
-`handlers()` list; `register` wires them in priority order.
+A module with a `handlers()` function is a flow: it is registered here without being
+listed, in the order of its `ORDER` (conversations first, the fallbacks last: PTB runs at
+most one handler per group, so the fallbacks only see what no flow took), and the
+commands in its `MENU` go to Telegram's command menu in that order. A new command is a
+new module.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from functools import cache
+from types import ModuleType
+
 from telegram.ext import Application
 
 EARLY, MAIN = -1, 0
+DEFAULT_ORDER = 50
+
+
+@cache
+def flows() -> tuple[ModuleType, ...]:
+    """Every flow module, in the order its handlers are tried."""
+    modules = [
+        importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)
+    ]
+    found = [m for m in modules if callable(getattr(m, "handlers", None))]
+    return tuple(sorted(found, key=lambda m: (getattr(m, "ORDER", DEFAULT_ORDER), m.__name__)))
+
+
+def menu() -> list[tuple[str, str]]:
+    """(command, untranslated description) for Telegram's menu, in the flows' order."""
+    return [entry for module in flows() for entry in getattr(module, "MENU", ())]
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    from handlers import (
-        badges,
-        crew,
-        earned,
-        fallbacks,
-        find,
-        help,
-        language,
-        log,
-        membership,
-        onboarding,
-        plans,
-        profile,
-        recommend,
-        reminders,
-        resume,
-        toolbox,
-        verify,
-        vet,
-    )
+    from handlers import fallbacks
 
     application.add_handlers(fallbacks.early_handlers(), group=EARLY)
-    application.add_handlers(
-        [
-            *membership.handlers(),
-            *onboarding.handlers(),
-            *plans.handlers(),
-            *earned.handlers(),
-            *toolbox.handlers(),
-            *resume.handlers(),
-            *vet.handlers(),
-            *log.handlers(),
-            *reminders.handlers(),
-            *badges.handlers(),  # before find: its inline handler takes "badge …"
-            *crew.handlers(),
-            *verify.handlers(),
-            *recommend.handlers(),
-            *find.handlers(),
-            *profile.handlers(),
-            *language.handlers(),
-            *help.handlers(),
-            # Last in the same group: PTB runs at most one handler per group, so these
-            # only see what no flow above took.
-            *fallbacks.late_handlers(),
-        ],
-        group=MAIN,
-    )
+    application.add_handlers([h for m in flows() for h in m.handlers()], group=MAIN)

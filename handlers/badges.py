@@ -41,7 +41,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.badge_card import CardContent, draw_card, family_of
 from bot.callbacks import Flow, for_action, for_flow, pack
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime import Services, ToolboxContext
 from bot.services import badges
 from bot.services.badges import BadgeNotFound, BadgeView
@@ -435,6 +435,10 @@ async def posted_via_inline(update: Update, context: ToolboxContext) -> None:
         badge = await badges.by_code(session, match[1])
     if badge is not None and badge.user_id == message.from_user.id:
         await congratulate(context, message.chat_id, turn.t, badge)
+
+
+ORDER = 24  # among the flows: see handlers/__init__.py
+MENU = (("badges", N_("Your badges, to share with your crew")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

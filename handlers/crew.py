@@ -15,7 +15,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import BadCallback, Flow, for_action, pack, parse
-from bot.i18n import Np_
+from bot.i18n import N_, Np_
 from bot.runtime import ToolboxContext
 from bot.services import badges
 from bot.services.badges import BadgeNotFound
@@ -202,6 +202,13 @@ async def post_pressed(update: Update, context: ToolboxContext) -> None:
         return
     await congratulate(context, chat_id, turn.t, badge)
     await turn.say(turn.t("✓ Posted in the group."))
+
+
+ORDER = 41  # among the flows: see handlers/__init__.py
+MENU = (
+    ("crew", N_("In a group: the crew board")),
+    ("share", N_("In a group: post your latest badge")),
+)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

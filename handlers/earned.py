@@ -21,7 +21,7 @@ from telegram.helpers import create_deep_linked_url
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Button, Flow, credential_code, credential_from_code, for_flow
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime import ToolboxContext
 from bot.services import earned
 from bot.services.earned import Expiry, Recorded, add_months, expiry_rule, parse_date
@@ -74,9 +74,7 @@ def linkedin_link(turn: Turn, held: HeldCredential) -> tuple[str, str]:
     """An "Add to LinkedIn" URL button: the profile fills in with one tap."""
     code = held.badge.code if held.badge else None
     # A badge's verification deep link (badges work, issue 10) is the certificate's page.
-    page = (
-        create_deep_linked_url(turn.context.bot.username, f"verify-{code}") if code else None
-    )
+    page = create_deep_linked_url(turn.context.bot.username, f"verify-{code}") if code else None
     url = add_to_profile_url(
         held.name, held.issuer, held.earned_on, held.expires_on, cert_url=page, cert_id=code
     )
@@ -291,6 +289,10 @@ def build() -> ConversationHandler:  # type: ignore[type-arg]
             fallbacks=[CommandHandler("cancel", cancel)],
             allow_reentry=True,
         )
+
+
+ORDER = 32  # among the flows: see handlers/__init__.py
+MENU = (("earned", N_("Credentials you hold and renewals")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

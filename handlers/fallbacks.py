@@ -207,7 +207,10 @@ def early_handlers() -> list:  # type: ignore[type-arg]
     return [MessageHandler(filters.UpdateType.EDITED, edited)]
 
 
-def late_handlers() -> list:  # type: ignore[type-arg]
+ORDER = 1000  # last: what no flow took
+
+
+def handlers() -> list:  # type: ignore[type-arg]
     message = filters.UpdateType.MESSAGE
     return [
         CallbackQueryHandler(stray_button),

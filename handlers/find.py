@@ -6,7 +6,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import CommandHandler, InlineQueryHandler
 
 from bot.callbacks import Flow, credential_code
-from bot.i18n import translator
+from bot.i18n import N_, translator
 from bot.runtime import ToolboxContext
 from catalog import search
 from handlers.cards import card, description
@@ -88,6 +88,10 @@ async def inline_query(update: Update, context: ToolboxContext) -> None:
         for hit in hits
     ]
     await query.answer(results, cache_time=60, is_personal=False)
+
+
+ORDER = 25  # among the flows: see handlers/__init__.py
+MENU = (("find", N_("Search credentials")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.i18n import N_
 from bot.runtime import ToolboxContext
 from handlers.chat import Turn, begin_turn, escape
 
@@ -26,6 +27,7 @@ async def send_help(turn: Turn) -> None:
                 t("/profile: see and change your answers"),
                 t("/language: English or Spanish"),
                 t("/cancel: stop what we are doing"),
+                t("Tap the / button to see every command."),
                 "",
                 t(
                     "In any chat, type @{bot} and a word to share a credential.",
@@ -41,6 +43,13 @@ async def cancel_outside(update: Update, context: ToolboxContext) -> None:
     """`/cancel` that no conversation took: nothing was going on."""
     turn = await begin_turn(update, context)
     await turn.say(turn.t("Nothing to stop. /help shows what I can do."), edit=False)
+
+
+ORDER = 60  # among the flows: see handlers/__init__.py
+MENU = (
+    ("help", N_("What I can do")),
+    ("cancel", N_("Stop what we are doing")),
+)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import Flow, for_flow
-from bot.i18n import available_languages, translator
+from bot.i18n import N_, available_languages, translator
 from bot.runtime import ToolboxContext
 from bot.services.users import choose_language
 from handlers.chat import Button, begin_turn, private_only
@@ -39,6 +39,10 @@ async def language_chosen(update: Update, context: ToolboxContext) -> None:
     turn.t = translator(language)
     await turn.toast()
     await turn.say(turn.t("Done: I'll speak English with you."))
+
+
+ORDER = 51  # among the flows: see handlers/__init__.py
+MENU = (("language", N_("Change language")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.callbacks import Button, Flow, for_flow
+from bot.i18n import N_
 from bot.reminders.kinds.snooze import SNOOZE
 from bot.reminders.texts import bar_line, pace_line, when_text
 from bot.runtime import ToolboxContext
@@ -202,6 +203,10 @@ async def study_pressed(update: Update, context: ToolboxContext) -> None:
             await turn.say(t("That button is no longer valid."), edit=False)
     except PlanNotFound:
         await turn.say(t("That plan is no longer there."), edit=False)
+
+
+ORDER = 31  # among the flows: see handlers/__init__.py
+MENU = (("log", N_("Log study time, like /log 45m")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

@@ -29,5 +29,8 @@ async def membership_changed(update: Update, context: ToolboxContext) -> None:
             )
 
 
+ORDER = 0  # among the flows: see handlers/__init__.py
+
+
 def handlers() -> list:  # type: ignore[type-arg]
     return [ChatMemberHandler(membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)]

@@ -25,6 +25,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Flow, for_action, for_flow
+from bot.i18n import N_
 from bot.runtime import ToolboxContext
 from bot.services import profiles
 from handlers import badges, profile, questions, recommend, verify
@@ -340,6 +341,10 @@ def build() -> ConversationHandler:  # type: ignore[type-arg]
             ],
             allow_reentry=True,
         )
+
+
+ORDER = 10  # among the flows: see handlers/__init__.py
+MENU = (("start", N_("Set up or redo your profile")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

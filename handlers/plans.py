@@ -24,7 +24,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Button, Flow, credential_from_code, for_action
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.reminders.texts import bar_line, days_text, pace_line, when_text
 from bot.runtime import ToolboxContext
 from bot.services import plans, profiles
@@ -555,6 +555,10 @@ def build() -> ConversationHandler:  # type: ignore[type-arg]
             fallbacks=[CommandHandler("cancel", cancel)],
             allow_reentry=True,
         )
+
+
+ORDER = 30  # among the flows: see handlers/__init__.py
+MENU = (("plans", N_("Your study plans and progress")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.callbacks import Flow
+from bot.i18n import N_
 from bot.runtime import ToolboxContext
 from bot.services import profiles
 from handlers import questions
@@ -46,6 +47,10 @@ async def profile_command(update: Update, context: ToolboxContext) -> None:
     turn = await begin_turn(update, context)
     if await private_only(turn, "profile"):
         await show(turn)
+
+
+ORDER = 50  # among the flows: see handlers/__init__.py
+MENU = (("profile", N_("See and change your answers")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

@@ -17,7 +17,7 @@ from bot.callbacks import (
     credential_from_code,
     for_flow,
 )
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime import ToolboxContext
 from bot.services import plans, profiles
 from catalog import recommend
@@ -170,6 +170,10 @@ async def show_hidden(turn: Turn) -> None:
         turn.keyboard(rows),
         edit=False,
     )
+
+
+ORDER = 20  # among the flows: see handlers/__init__.py
+MENU = (("recommend", N_("Credentials worth your time")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

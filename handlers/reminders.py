@@ -150,6 +150,10 @@ def _checkin_arg(arg: str) -> tuple[int, time] | None:
     return int(day), time(int(hhmm[:2]), int(hhmm[2:]))
 
 
+ORDER = 33  # among the flows: see handlers/__init__.py
+MENU = (("reminders", N_("What I will remind you of, and when")),)
+
+
 def handlers() -> list:  # type: ignore[type-arg]
     return [
         CommandHandler("reminders", reminders_command),

@@ -13,7 +13,7 @@ from babel.dates import format_skeleton
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime import ToolboxContext
 from bot.services.resume_pdf import resume_pdf
 from bot.services.toolbox import HeldCredential, Standing, held_credentials
@@ -87,6 +87,10 @@ async def resume_command(update: Update, context: ToolboxContext) -> None:
     turn = await begin_turn(update, context)
     if await private_only(turn, "resume"):
         await send_resume(turn)
+
+
+ORDER = 35  # among the flows: see handlers/__init__.py
+MENU = (("resume", N_("Your credentials as résumé lines and a PDF")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

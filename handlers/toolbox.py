@@ -124,6 +124,10 @@ async def toolbox_pressed(update: Update, context: ToolboxContext) -> None:
     await turn.say(turn.t("That button is no longer valid."), edit=False)
 
 
+ORDER = 34  # among the flows: see handlers/__init__.py
+MENU = (("toolbox", N_("What you hold, what you're working on, what's next")),)
+
+
 def handlers() -> list:  # type: ignore[type-arg]
     return [
         CommandHandler("toolbox", toolbox_command),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.i18n import N_
 from bot.runtime import ToolboxContext
 from bot.services import badges
 from handlers.badges import credential_name, status_text
@@ -60,6 +61,10 @@ async def show(turn: Turn, code: str) -> None:
         ),
         edit=False,
     )
+
+
+ORDER = 42  # among the flows: see handlers/__init__.py
+MENU = (("verify", N_("Check a badge's code")),)
 
 
 def handlers() -> list:  # type: ignore[type-arg]

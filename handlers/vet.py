@@ -108,5 +108,9 @@ async def vet_command(update: Update, context: ToolboxContext) -> None:
     await answer(turn, typed)
 
 
+ORDER = 36  # among the flows: see handlers/__init__.py
+MENU = (("vet", N_("Is this course or card legit?")),)
+
+
 def handlers() -> list:  # type: ignore[type-arg]
     return [CommandHandler("vet", vet_command)]

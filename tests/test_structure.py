@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
 from bot.callbacks import Flow
-from handlers import fallbacks, questions
+from handlers import fallbacks, menu, questions
 from handlers.question import Answer, Question, Saved
 from tests.conftest import Harness
 from tests.story import cards, labels, reply_to, texts
@@ -119,3 +120,31 @@ async def test_every_button_the_bot_shows_routes_to_a_handler(harness: Harness) 
     assert len(seen) > 40
     unrouted = sorted(data for data in seen if not _routed(harness, data))
     assert not unrouted, unrouted
+
+
+def _commands_of(handler: BaseHandler) -> set[str]:  # type: ignore[type-arg]
+    if isinstance(handler, ConversationHandler):
+        inner = [*handler.entry_points, *handler.fallbacks]
+        inner += [h for state in handler.states.values() for h in state]
+        return {c for h in inner for c in _commands_of(h)}
+    return set(getattr(handler, "commands", ()))
+
+
+def test_each_command_lives_in_the_module_that_lists_it_and_the_readme_says_where() -> None:
+    """One hop from a command to its code: the module whose MENU names a command is the
+    one that handles it, every handled command is in a menu, and the README names it."""
+    from handlers import flows
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    handled_anywhere: set[str] = set()
+    for module in flows():
+        handled = {c for h in module.handlers() for c in _commands_of(h)}
+        listed = {command for command, _ in getattr(module, "MENU", ())}
+        assert listed <= handled, (module.__name__, listed - handled)
+        # /cancel is the one command every conversation also answers.
+        foreign = handled - listed - {"cancel", "start"}
+        assert not foreign, (module.__name__, foreign)
+        handled_anywhere |= handled
+        for command in listed:
+            assert f"`/{command}" in readme, command
+    assert {command for command, _ in menu()} == handled_anywhere
