@@ -196,7 +196,6 @@ class EarnedCredential(Base):
     credential_id: Mapped[str] = mapped_column(ForeignKey("credentials.id"))
     earned_on: Mapped[date | None] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date)
-    badge_file_id: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
 
 
