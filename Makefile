@@ -45,11 +45,11 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k t -k N_ -k Np_:1,2 --no-location --omit-header -o bot/locale/toolbox.pot .
 	$(BIN)/pybabel update -i bot/locale/toolbox.pot -d bot/locale -D toolbox --no-fuzzy-matching
 
-# Badge cards draw names in any script from Debian's font packages (DejaVu: Latin, Arabic,
-# Cyrillic...; Droid Sans Fallback: Chinese, Japanese, Korean). Installed when missing and
-# apt-get can run; elsewhere the cards still draw, with boxes for the scripts not covered.
-FONT_PACKAGES := fonts-dejavu-core fonts-droid-fallback
-FONT_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+# Badge cards draw Chinese, Japanese and Korean names with Debian's Droid Sans Fallback
+# (DejaVu Sans, for the rest, ships in bot/fonts). Installed when missing and apt-get can
+# run; elsewhere the cards still draw, with boxes for those scripts.
+FONT_PACKAGES := fonts-droid-fallback
+FONT_FILES := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
 fonts:
 	@for f in $(FONT_FILES); do test -f $$f || missing=1; done; \
 	if [ -n "$$missing" ]; then \

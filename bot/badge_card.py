@@ -23,9 +23,15 @@ from PIL import Image, ImageDraw, ImageFont, features
 
 SIDE = 1080
 MARGIN = 90
-FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts/opentype"))
-LATIN_FONTS = ("dejavu/DejaVuSans.ttf",)
-LATIN_BOLD_FONTS = ("dejavu/DejaVuSans-Bold.ttf", "dejavu/DejaVuSans.ttf")
+# DejaVu Sans (Latin, Arabic, Cyrillic...) ships with the bot (bot/fonts, as the résumé
+# PDF uses it); Chinese, Japanese and Korean come from Debian's Droid Sans Fallback.
+FONT_DIRS = (
+    Path(__file__).resolve().parent / "fonts",
+    Path("/usr/share/fonts/truetype"),
+    Path("/usr/share/fonts/opentype"),
+)
+LATIN_FONTS = ("DejaVuSans.ttf",)
+LATIN_BOLD_FONTS = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf")
 CJK_FONTS = ("droid/DroidSansFallbackFull.ttf", "wqy/wqy-microhei.ttc")
 CARDS_KEPT = 64  # drawn PNGs kept in memory by content hash (about 60 KB each)
 
