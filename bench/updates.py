@@ -9,7 +9,10 @@ Emulated workers run concurrently, each waiting for the answer before the next a
 Toolbox workers go through onboarding by taps, `/find` and `/help`; echo workers send the
 same number of text messages. Flood control is off for both (otherwise Telegram's 30
 messages a second would set both figures): the emulator's, and Toolbox's own limiter
-(FLOOD_LIMITS=false; its retries stay on). With `--json` the last line is one JSON object.
+(FLOOD_LIMITS=false; its retries stay on). Each bot is measured once it is idle after
+start-up (Toolbox loads its gazetteer and language models in a thread). `--profile OUT`
+profiles the load only (not start-up) and writes its SQL statements, counted, to
+OUT.sql.txt. With `--json` the last line is one JSON object.
 Not a test: run it by hand (Linux only, it reads /proc).
 """
 
