@@ -9,7 +9,10 @@ Emulated workers run concurrently, each waiting for the answer before the next a
 Toolbox workers go through onboarding by taps, `/find` and `/help`; echo workers send the
 same number of text messages. Flood control is off for both (otherwise Telegram's 30
 messages a second would set both figures): the emulator's, and Toolbox's own limiter
-(FLOOD_LIMITS=false; its retries stay on). With `--json` the last line is one JSON object.
+(FLOOD_LIMITS=false; its retries stay on). Each bot is measured once it is idle after
+start-up (Toolbox loads its gazetteer and language models in a thread). `--profile OUT`
+profiles the load only (not start-up) and writes its SQL statements, counted, to
+OUT.sql.txt. With `--json` the last line is one JSON object.
 Not a test: run it by hand (Linux only, it reads /proc).
 """
 
@@ -43,6 +46,7 @@ TRADES = ("Electrician", "HVAC/R technician", "Plumber", "Welder")
 SETTLE = 0.02  # quiet time that ends a reply; small, so it caps neither bot
 STEP_TIMEOUT = 30.0  # seconds one reply may take before the run is called broken
 START_TIMEOUT = 60.0
+IDLE_SAMPLE, IDLE_SHARE = 0.5, 0.05  # idle: under 5 % of a CPU for half a second
 
 
 @dataclass
@@ -103,12 +107,29 @@ async def timed(
     return 1000 * (last_event.get(user.id, started) - started)
 
 
+async def wait_idle(pid: int, seconds: float = START_TIMEOUT) -> None:
+    """Wait until the bot process stops using CPU on its own: Toolbox loads its gazetteer
+    and language models in a thread after start-up, and that one-off cost is not the cost
+    of an update."""
+    deadline = time.monotonic() + seconds
+    before = cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(IDLE_SAMPLE)
+        now = cpu_seconds(pid)
+        if now - before < IDLE_SAMPLE * IDLE_SHARE:
+            return
+        before = now
+
+
 async def drive(
     emulator: BotApiEmulator,
     process: asyncio.subprocess.Process,
     measure: Measure,
     scripts: list[tuple[EmulatedUser, list[Callable[[], Awaitable[object]]]]],
+    *,
+    profiled: bool = False,
 ) -> None:
+    await wait_idle(process.pid)
     last_event: dict[int, float] = {}
     emulator.on_bot_event(lambda event: last_event.__setitem__(event.chat_id, time.perf_counter()))
 
@@ -116,11 +137,15 @@ async def drive(
         for step in steps:
             measure.replies_ms.append(await timed(user, step, last_event))
 
+    if profiled:  # profile the load only, not start-up (see serve_profiled)
+        process.send_signal(signal.SIGUSR1)
     cpu_before = cpu_seconds(process.pid)
     started = time.perf_counter()
     await asyncio.gather(*(run_script(user, steps) for user, steps in scripts))
     measure.seconds = time.perf_counter() - started
     measure.cpu_seconds = cpu_seconds(process.pid) - cpu_before
+    if profiled:
+        process.send_signal(signal.SIGUSR2)
     measure.updates = sum(len(steps) for _, steps in scripts)
     measure.peak_rss_mb = peak_rss_mb(process.pid)
 
@@ -200,7 +225,7 @@ async def measure_toolbox(
         try:
             people = [emulator.user(800_000 + i, f"Worker{i}") for i in range(users)]
             scripts = [(u, toolbox_script(u, i)) for i, u in enumerate(people)]
-            await drive(emulator, process, measure, scripts)
+            await drive(emulator, process, measure, scripts, profiled=bool(profile))
         finally:
             stderr = await stop_process(process)
         if process.returncode not in (0, -signal.SIGTERM):
@@ -275,18 +300,48 @@ def serve_echo(api_url: str) -> None:
 
 def serve_profiled(out: str) -> None:
     """`python -m bot run` under cProfile counting CPU time (not wall time, which would
-    charge every await to whatever was waiting)."""
+    charge every await to whatever was waiting), from SIGUSR1 to SIGUSR2: the load only,
+    not start-up. Only the event loop's thread is profiled (not aiosqlite's)."""
     import cProfile
+    from collections import Counter
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
 
     from bot.__main__ import main as bot_main
 
     profiler = cProfile.Profile(time.process_time)
-    profiler.enable()
-    try:
-        bot_main(["run"])
-    finally:
+    statements: Counter[str] = Counter()
+    counting = False
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def count_statement(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if counting:
+            statements[" ".join(statement.split())[:90]] += 1
+
+    @event.listens_for(Engine, "commit")
+    def count_commit(_conn: Any) -> None:
+        if counting:
+            statements["COMMIT"] += 1
+
+    def start(*_: object) -> None:
+        nonlocal counting
+        counting = True
+        profiler.enable()
+
+    def stop(*_: object) -> None:
+        nonlocal counting
         profiler.disable()
+        counting = False
         profiler.dump_stats(out)
+        # Every SQL statement of the load, most frequent first (divide by the updates).
+        Path(out + ".sql.txt").write_text(
+            "".join(f"{n:6d}  {text}\n" for text, n in statements.most_common())
+        )
+
+    signal.signal(signal.SIGUSR1, start)
+    signal.signal(signal.SIGUSR2, stop)
+    bot_main(["run"])
 
 
 def main() -> None:

@@ -91,16 +91,17 @@ class ToolboxRateLimiter(AIORateLimiter):
             # The intake (bot/inbox_intake.py) has its own backoff for the long poll.
             return await callback(*args, **kwargs)
         is_message = endpoint in MESSAGE_METHODS
-        if not is_message:
-            # Without a chat_id PTB's limiter lets the call pass without spending budget.
-            data = {key: value for key, value in data.items() if key != "chat_id"}
         chat_id = data.get("chat_id")
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + self._retry_for
         backoff = BACKOFF_START
         while True:
             try:
-                if self._limits and is_message and isinstance(chat_id, int) and chat_id > 0:
+                if not is_message:
+                    # Spends no budget, so PTB's limiter (its locks, its own retries) has
+                    # nothing to do here: straight to the request, retried below.
+                    return await callback(*args, **kwargs)
+                if self._limits and isinstance(chat_id, int) and chat_id > 0:
                     async with self._private_limiter(chat_id):
                         return await super().process_request(
                             callback, args, kwargs, endpoint, data, rate_limit_args

@@ -22,6 +22,7 @@ from bot.callbacks import BadCallback, Button, Callback, NotYours, pack, parse
 from bot.i18n import Translator, pick_language, translator
 from bot.language_id import language_of
 from bot.runtime import ToolboxContext
+from bot.services.profiles import ProfileView
 from bot.services.timezones import timezone_from_text
 from bot.services.users import choose_language, touch_user
 from catalog import normalize_region
@@ -57,6 +58,9 @@ class Turn:
     t: Translator
     # Said once, above the next message: "I'll write in Spanish; /language for English".
     heads_up: str = ""
+    # The worker's answers, loaded at most once per update (handlers/onboarding.py); set
+    # again, or back to None, whenever this update writes them.
+    profile: ProfileView | None = None
 
     @property
     def is_private(self) -> bool:

@@ -47,11 +47,16 @@ def _on_screen(context: ToolboxContext) -> Question:
     return questions.named(context.user_data.get(STEP_KEY)) or questions.QUESTIONS[0]
 
 
-async def _asking(turn: Turn) -> Asking:
+async def _asking(turn: Turn, session: AsyncSession | None = None) -> Asking:
+    """The worker's answers, read once per update (`turn.profile`), in `session` if given."""
     services = turn.context.services
-    async with services.sessions() as session:
-        view = await profiles.load_profile(session, turn.user_id)
-    return Asking(turn.t, services.catalog, view)
+    if turn.profile is None:
+        if session is not None:
+            turn.profile = await profiles.load_profile(session, turn.user_id)
+        else:
+            async with services.sessions() as reading:
+                turn.profile = await profiles.load_profile(reading, turn.user_id)
+    return Asking(turn.t, services.catalog, turn.profile)
 
 
 def _nav(turn: Turn, question: Question) -> list[Button]:
@@ -123,15 +128,19 @@ async def _answer(
         return await _move(turn, question, -1)
     if value in (SKIP, DONE):
         return await _move(turn, question, +1)
-    asking = await _asking(turn)
     services = turn.context.services
     notes: list[str] = []
     async with services.sessions.begin() as session:
+        asking = await _asking(turn, session)
         saved = await question.save(_answer_of(turn, session, value, asking))
         for other, other_value in (also or {}).items() if saved else ():
-            if extra := await other.save(_answer_of(turn, session, other_value, asking)):
+            extra = await other.save(_answer_of(turn, session, other_value, asking))
+            if extra is not None:
                 notes.append(extra.note.removeprefix("✓ "))
                 turn.context.user_data.setdefault(PREFILLED, []).append(other.name)
+        # The answers as saved, for the next question: read in this transaction, where the
+        # rows just written are already in the session (one read less than a new session).
+        turn.profile = await profiles.load_profile(session, turn.user_id)
     if saved is None:
         return await ask(turn, question, turn.t("That button is no longer valid."), edit=False)
     note = " · ".join([saved.note, *notes]) if notes else saved.note
@@ -168,6 +177,7 @@ async def keep_answers(turn: Turn, text: str) -> str:
                 answer = _answer_of(turn, session, found[question.name], asking)
                 if (saved := await question.save(answer)) is not None:
                     notes.append(saved.note.removeprefix("✓ "))
+    turn.profile = None  # written: read again if needed
     return "✓ " + " · ".join(notes) if notes else ""
 
 
@@ -177,6 +187,7 @@ async def finish(turn: Turn) -> int:
         await profiles.complete_profile(
             session, services.clock, turn.user_id, default_tz=services.settings.default_timezone
         )
+    turn.profile = None
     turn.context.user_data.pop(STEP_KEY, None)
     turn.context.user_data.pop(PREFILLED, None)
     await turn.say(turn.t("All set! Here are three credentials worth your time:"))
@@ -248,8 +259,7 @@ async def start(update: Update, context: ToolboxContext) -> str | int:
     if payload == "profile":
         await profile.show(turn)
         return ConversationHandler.END
-    async with context.services.sessions() as session:
-        view = await profiles.load_profile(session, turn.user_id)
+    view = (await _asking(turn)).view
     if payload == "recommend" and view.completed:
         await recommend.show(turn)
         return ConversationHandler.END
@@ -294,6 +304,7 @@ async def restart_chosen(update: Update, context: ToolboxContext) -> str | int |
     if data.action == "redo":
         async with services.sessions.begin() as session:
             await profiles.reset_profile(session, services.clock, turn.user_id)
+        turn.profile = None
         context.user_data.pop(EDITING, None)
         context.user_data.pop(PREFILLED, None)
         return await ask(turn, questions.QUESTIONS[0])
