@@ -45,7 +45,7 @@ def statements_of(engine: AsyncEngine) -> list[str]:
 
 async def touch(engine: AsyncEngine, name: str = "Ana", language: str | None = "en") -> Speaker:
     async with make_sessionmaker(engine).begin() as session:
-        return await touch_user(session, Clock(START), 7, name, language)
+        return await touch_user(session, Clock(START), 7, name, language, default_tz="UTC")
 
 
 async def test_a_user_seen_unchanged_costs_no_statement(engine: AsyncEngine) -> None:
@@ -98,7 +98,9 @@ async def test_a_write_rolled_back_is_not_remembered(engine: AsyncEngine) -> Non
             await choose_language(session, Clock(START), 7, "es")
             await session.flush()
             # Read inside the writing transaction (it sees the unsaved "es")...
-            assert await touch_user(session, Clock(START), 7, "Ana", "en") == Speaker("es", True)
+            assert await touch_user(
+                session, Clock(START), 7, "Ana", "en", default_tz="UTC"
+            ) == Speaker("es", True)
             raise Refused
     # ...but that transaction never happened: the next turn reads the row as stored.
     assert await touch(engine) == Speaker("en", False)
