@@ -46,6 +46,9 @@ COMMANDS = (
     ("reminders", N_("What I will remind you of, and when")),
     ("profile", N_("See and change your answers")),
     ("language", N_("Change language")),
+    ("privacy", N_("What I store about you, and why")),
+    ("export", N_("Get a copy of your data")),
+    ("delete", N_("Erase your data")),
     ("help", N_("What I can do")),
     ("cancel", N_("Stop what we are doing")),
 )

@@ -30,6 +30,7 @@ class Flow(StrEnum):
     STUDY = "st"  # a study reminder's Done / Snooze / Skip, and logging
     EARNED = "ea"
     REMINDERS = "rm"
+    PRIVACY = "pv"  # /delete's confirmation
 
 
 # One inline button as (label, flow, action, arg); a keyboard is a list of rows of these.

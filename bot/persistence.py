@@ -106,6 +106,12 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
     # Staging (PTB calls these) -----------------------------------------------------------
 
     def _stage_data(self, key: DataKey, data: Any) -> None:
+        if data is not DROP and not data and key not in self._written:
+            # Empty and not stored: the same as absent. PTB marks an update's user again
+            # when its task ends (after our commit), recreating an empty dict; without this
+            # a worker erased by /delete would get an empty row back.
+            self._data.pop(key, None)
+            return
         if data is not DROP and self._written.get(key) == _fingerprint(data):
             self._data.pop(key, None)  # back to what is stored: nothing to write
         else:

@@ -23,6 +23,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         membership,
         onboarding,
         plans,
+        privacy,
         profile,
         recommend,
         reminders,
@@ -41,6 +42,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *find.handlers(),
             *profile.handlers(),
             *language.handlers(),
+            *privacy.handlers(),
             *help.handlers(),
             # Last in the same group: PTB runs at most one handler per group, so these
             # only see what no flow above took.
