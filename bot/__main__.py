@@ -34,12 +34,17 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "run":
             token = settings.token()
-            configure_logging(settings.log_level, token)
+            configure_logging(settings.log_level, token, fmt=settings.log_format)
+            from bot.leader import LostLeadership
             from bot.serve import serve
 
-            asyncio.run(serve(settings, token))
+            try:
+                asyncio.run(serve(settings, token))
+            except LostLeadership as exc:
+                print(f"error: lost the leader lock ({exc})", file=sys.stderr)
+                return 1
         elif args.command == "migrate":
-            configure_logging(settings.log_level)
+            configure_logging(settings.log_level, fmt=settings.log_format)
             asyncio.run(_migrate(settings))
         elif args.command == "inbox":
             configure_logging("WARNING")

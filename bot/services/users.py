@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.models import User
 from bot.i18n import pick_language
+
+SEEN_EVERY = timedelta(hours=1)
 
 
 async def touch_user(
@@ -26,6 +30,7 @@ async def touch_user(
             language=pick_language(language_code),
             language_chosen=False,
             is_active=True,
+            last_seen_at=now,
             created_at=now,
             updated_at=now,
         )
@@ -42,6 +47,8 @@ async def touch_user(
         user.language = language
     if user in session.dirty and session.is_modified(user):
         user.updated_at = now
+    if user.last_seen_at is None or now - user.last_seen_at >= SEEN_EVERY:
+        user.last_seen_at = now  # hourly at most, so a read-only database rarely matters
     return user
 
 
