@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.clock import Clock
@@ -40,11 +41,13 @@ class Health:
             "dispatcher_lag_seconds": None,
         }
         try:
-            async with asyncio.timeout(DATABASE_TIMEOUT):
-                async with AsyncSession(self._engine) as session:
-                    await session.execute(text("SELECT 1"))
+            async with asyncio.timeout(DATABASE_TIMEOUT), AsyncSession(self._engine) as session:
+                await session.execute(text("SELECT 1"))
+                try:
                     lag = await dispatcher_lag(session, self._clock.now())
-            report["dispatcher_lag_seconds"] = round(lag, 1)
+                    report["dispatcher_lag_seconds"] = round(lag, 1)
+                except SQLAlchemyError:  # reachable, but not yet migrated (a first start)
+                    report["dispatcher_lag_seconds"] = None
         except Exception as exc:  # any failure to answer is "unreachable" to a monitor
             report["database"] = "unreachable"
             report["error"] = exc.__class__.__name__

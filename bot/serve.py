@@ -27,6 +27,7 @@ from bot.inbox_intake import UpdateIntake
 from bot.leader import Leadership, LostLeadership, leadership_for
 from bot.runtime import Services
 from bot.settings import Settings
+from catalog import default_catalog
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,9 @@ async def serve(settings: Settings, token: str) -> None:
     try:
         if settings.health_port:
             await health.serve(settings.health_listen, settings.health_port)
+        # Read the catalog files now (about 2 s), not after the leader died: a takeover
+        # then only syncs and connects.
+        await asyncio.to_thread(default_catalog)
         if not await leadership.wait_until_leader(stop):
             return  # told to stop while standing by
         running = await start_bot(settings, token, clock, leadership=leadership)
