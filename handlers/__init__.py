@@ -27,6 +27,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         profile,
         recommend,
         reminders,
+        stats,
     )
 
     application.add_handlers(fallbacks.early_handlers(), group=EARLY)
@@ -43,6 +44,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *profile.handlers(),
             *language.handlers(),
             *privacy.handlers(),
+            *stats.handlers(),
             *help.handlers(),
             # Last in the same group: PTB runs at most one handler per group, so these
             # only see what no flow above took.
