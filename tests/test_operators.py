@@ -16,7 +16,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import aiohttp
 from sqlalchemy import func, insert, select
 
 from bot.broadcast import SENDING, broadcast_id
