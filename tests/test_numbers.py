@@ -33,7 +33,8 @@ def test_numbers_people_type(typed: str, meant: int | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["-999999", "-5", "$-20", "\u22125", "1e309", "1E3", "0x7fffffff", "1000000", "9" * 300]
+    "typed",
+    ["-999999", "-5", "$-20", "\u22125", "1e309", "1E3", "0x7fffffff", "1000000", "9" * 300],
 )
 def test_numbers_nobody_means_as_an_amount(typed: str) -> None:
     with pytest.raises(NotAnAmount):
