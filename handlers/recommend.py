@@ -4,6 +4,7 @@ Not for me and More like this. "Not for me" is remembered for good.
 
 from __future__ import annotations
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -130,8 +131,13 @@ async def card_pressed(update: Update, context: ToolboxContext) -> None:
         await turn.say(t("↩ <b>{name}</b> is back on your list.", name=name))
         return
     await turn.toast()
-    async with context.services.sessions() as session:
-        planned = await plans.plans_by_credential(session, turn.user_id)
+    try:
+        async with context.services.sessions() as session:
+            planned = await plans.plans_by_credential(session, turn.user_id)
+    except (SQLAlchemyError, OSError):
+        # Database down: the details are catalog facts and still worth showing; the
+        # button then offers a plan (starting one says "try again" if it is still down).
+        planned = {}
     keyboard = turn.keyboard(
         [[plan_button(t, credential_id, planned), (t("Not for me"), FLOW, "no", code)]],
         links=[(t("Issuer's page"), str(credential.source_url))],
