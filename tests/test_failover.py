@@ -92,6 +92,20 @@ async def watch_leaders(
         await asyncio.sleep(0.05)
 
 
+async def wait_for_line(bot: BotProcess, words: str, seconds: float) -> str:
+    """Read the process's log until a line holds `words` (it has tried the lock)."""
+    assert bot.process.stderr is not None
+    seen = ""
+    deadline = time.monotonic() + seconds
+    while words not in seen:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"no {words!r} within {seconds} s: {seen[-2000:]}"
+        line = await asyncio.wait_for(bot.process.stderr.readline(), remaining)
+        assert line, f"the process ended before {words!r}: {seen[-2000:]}"
+        seen += line.decode()
+    return seen
+
+
 async def finish(bot: BotProcess) -> str:
     if bot.process.returncode is None:
         bot.process.send_signal(signal.SIGTERM)
@@ -108,12 +122,13 @@ async def test_the_standby_takes_over_within_10_s_and_nobody_loses_their_place(
         seen: list[int] = []
         stop_watching = asyncio.Event()
         watcher: asyncio.Task[None] | None = None
-        stderr = ""
+        stderr = stood_by = ""
         async with aiohttp.ClientSession() as http:
             try:
                 await wait_for_report(http, leader, True, 60)
                 standby = await start_process(emulator, url)
                 await wait_for_report(http, standby, False, 30)
+                stood_by = await wait_for_line(standby, "Standing by", 30)
                 watcher = asyncio.create_task(
                     watch_leaders(http, [leader, standby], seen, stop_watching)
                 )
@@ -154,7 +169,7 @@ async def test_the_standby_takes_over_within_10_s_and_nobody_loses_their_place(
                 if watcher is not None:
                     await watcher
                 if standby is not None:
-                    stderr = await finish(standby)
+                    stderr = stood_by + await finish(standby)
                 await finish(leader)
         assert first_answer < TAKEOVER_LIMIT, first_answer
         assert seen and max(seen) == 1, "two processes led at once"
@@ -180,12 +195,15 @@ async def test_a_second_process_on_sqlite_stands_by_until_the_first_exits(
     url = sqlite_url(tmp_path)
     first = await start_process(emulator, url)
     second: BotProcess | None = None
-    stderr = ""
+    stderr = stood_by = ""
     try:
         async with aiohttp.ClientSession() as http:
             await wait_for_report(http, first, True, 60)
             second = await start_process(emulator, url)
             await wait_for_report(http, second, False, 30)
+            stood_by = await wait_for_line(
+                second, "another process runs the bot on this SQLite database", 30
+            )
             worker = emulator.user(7_300_000_001, "Sol", language_code="en")
             await reply_to(worker, worker.send("/help"))
             first.process.send_signal(signal.SIGKILL)
@@ -195,7 +213,7 @@ async def test_a_second_process_on_sqlite_stands_by_until_the_first_exits(
             assert "Toolbox" in texts(replies)
     finally:
         if second is not None:
-            stderr = await finish(second)
+            stderr = stood_by + await finish(second)
         await finish(first)
     assert "another process runs the bot on this SQLite database" in stderr, stderr[-2000:]
     print(f"SQLite standby took over in {took:.1f} s")
