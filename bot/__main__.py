@@ -1,4 +1,4 @@
-"""`python -m bot migrate | run | demo | inbox`: the operator's command line."""
+"""`python -m bot migrate | run | demo | inbox | broadcast`: the operator's command line."""
 
 from __future__ import annotations
 
@@ -24,6 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "inbox", help="list the updates set aside (unparseable, or failing on every try)"
     )
+    broadcast = commands.add_parser(
+        "broadcast",
+        help="send a message to every active user (rate limited; rerun to resume, no repeats)",
+    )
+    broadcast.add_argument("--file", required=True, help="the message, as plain UTF-8 text")
+    broadcast.add_argument(
+        "--dry-run", action="store_true", help="say how many would get it; send nothing"
+    )
     demo = commands.add_parser("demo", help="chat with the bot offline in this terminal")
     demo.add_argument("--database", default=None, help="database URL (default: DATABASE_URL)")
     args = parser.parse_args(argv)
@@ -34,13 +42,23 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "run":
             token = settings.token()
-            configure_logging(settings.log_level, token)
+            configure_logging(settings.log_level, token, fmt=settings.log_format)
+            from bot.leader import LostLeadership
             from bot.serve import serve
 
-            asyncio.run(serve(settings, token))
+            try:
+                asyncio.run(serve(settings, token))
+            except LostLeadership as exc:
+                print(f"error: lost the leader lock ({exc})", file=sys.stderr)
+                return 1
         elif args.command == "migrate":
-            configure_logging(settings.log_level)
+            configure_logging(settings.log_level, fmt=settings.log_format)
             asyncio.run(_migrate(settings))
+        elif args.command == "broadcast":
+            text = _message_text(args.file)
+            token = settings.token()
+            configure_logging("WARNING", token, fmt=settings.log_format)
+            asyncio.run(_broadcast(settings, token, text, dry_run=args.dry_run))
         elif args.command == "inbox":
             configure_logging("WARNING")
             asyncio.run(_inbox(settings))
@@ -104,6 +122,62 @@ async def _inbox(settings: Settings) -> None:
             f"{item.attempts} attempt(s)): {item.error}"
         )
         print("  " + json.dumps(item.payload, ensure_ascii=False)[:500])
+
+
+MESSAGE_LIMIT = 4096  # Telegram's limit for one message
+
+
+def _message_text(path: str) -> str:
+    from pathlib import Path
+
+    try:
+        text = Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read {path}: {exc}") from None
+    if not text:
+        raise SettingsError(f"{path} is empty: nothing to send")
+    if len(text) > MESSAGE_LIMIT:
+        raise SettingsError(f"{path} has {len(text)} characters; Telegram takes {MESSAGE_LIMIT}")
+    return text
+
+
+async def _broadcast(settings: Settings, token: str, text: str, *, dry_run: bool) -> None:
+    from telegram.ext import ExtBot
+
+    from bot.broadcast import run_broadcast
+    from bot.clock import Clock
+    from bot.db.engine import make_engine, make_sessionmaker
+    from bot.db.migrate import upgrade_to_head
+    from bot.ratelimit import ToolboxRateLimiter
+
+    engine = make_engine(settings.database_url)
+    bot = ExtBot(
+        token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.file_base_url,
+        rate_limiter=ToolboxRateLimiter(limits=settings.flood_limits),
+    )
+    try:
+        await upgrade_to_head(engine)
+        async with bot:
+            result = await run_broadcast(
+                make_sessionmaker(engine), Clock(), bot, text, dry_run=dry_run
+            )
+    finally:
+        await engine.dispose()
+    earlier = ", ".join(f"{n} {status}" for status, n in sorted(result.earlier.items()))
+    if dry_run:
+        print(f"dry run: {result.recipients} active user(s) would get it; nothing sent")
+    else:
+        done = ", ".join(f"{n} {status}" for status, n in sorted(result.counts.items()))
+        print(f"broadcast: {done or 'nobody left to send to'}")
+    if earlier:
+        print(f"earlier runs of this message: {earlier}")
+    if result.earlier.get("sending"):
+        print(
+            f"{result.earlier['sending']} send(s) were cut off by a crash and are not "
+            "retried (the user may already have the message)"
+        )
 
 
 if __name__ == "__main__":

@@ -85,7 +85,13 @@ def build_application(services: Services, token: str) -> Application:  # type: i
             )
         )
         .rate_limiter(ToolboxRateLimiter(limits=settings.flood_limits))
-        .persistence(DatabasePersistence(services.sessions, services.clock))
+        .persistence(
+            DatabasePersistence(
+                services.sessions,
+                services.clock,
+                fence=services.leadership.fence if services.leadership else None,
+            )
+        )
         .context_types(ContextTypes(context=ToolboxContext))
         # Updates come from our inbox (bot/inbox_intake.py), not PTB's Updater.
         .updater(None)

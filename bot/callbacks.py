@@ -33,6 +33,7 @@ class Flow(StrEnum):
     TOOLBOX = "tb"  # /toolbox buttons: the résumé
     BADGE = "bd"
     CREW = "cr"
+    PRIVACY = "pv"  # /delete's confirmation
 
 
 # One inline button as (label, flow, action, arg); a keyboard is a list of rows of these.

@@ -17,6 +17,7 @@ import json
 import logging
 import secrets
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 from aiohttp import web
@@ -56,7 +57,14 @@ class UpdateIntake:
         self._task.add_done_callback(_report_if_polling_died)
 
     async def start_webhook(
-        self, *, listen: str, port: int, path: str, url: str, secret: str | None
+        self,
+        *,
+        listen: str,
+        port: int,
+        path: str,
+        url: str,
+        secret: str | None,
+        routes: Sequence[web.RouteDef] = (),
     ) -> None:
         # Without a configured secret we make one: only Telegram learns it (setWebhook), so
         # only Telegram's POSTs get past the check.
@@ -64,6 +72,7 @@ class UpdateIntake:
         await self._recover()
         app = web.Application()
         app.router.add_post("/" + path.lstrip("/"), self._receive)
+        app.router.add_routes(routes)  # /healthz (bot/health.py)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, listen, port).start()

@@ -8,6 +8,10 @@ it done in the update inbox. Updates of different chats run concurrently, so a c
 only its own chat's and user's entries and leaves the others staged for their own update.
 Data changed outside an update (a job) is written with that user's or chat's next update,
 or by the flush when the bot stops.
+
+Several processes may share the database, but only the leader (bot/leader.py) handles
+updates; it reads all of this when it becomes leader (PTB's initialize), and `fence`
+refuses a write from a process that has lost leadership.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -54,11 +59,15 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
         update_interval: float = 3600,
+        fence: Callable[[AsyncSession], Awaitable[None]] | None = None,
     ) -> None:
         # PTB's own interval only stages (see `commit`); an hour keeps its deep copies rare.
         super().__init__(store_data=PersistenceInput(), update_interval=update_interval)
         self._sessions = sessionmaker
         self._clock = clock
+        # Raises inside each write's transaction when this process is no longer the leader
+        # (bot/leader.py): a deposed process must not overwrite what the new leader wrote.
+        self._fence = fence
         self._data: dict[DataKey, Any] = {}  # staged: data, or DROP
         self._states: dict[StateKey, Any] = {}  # staged: state, or None to delete
         self._written: dict[DataKey | StateKey, str] = {}  # fingerprints of what is stored
@@ -106,6 +115,12 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
     # Staging (PTB calls these) -----------------------------------------------------------
 
     def _stage_data(self, key: DataKey, data: Any) -> None:
+        if data is not DROP and not data and key not in self._written:
+            # Empty and not stored: the same as absent. PTB marks an update's user again
+            # when its task ends (after our commit), recreating an empty dict; without this
+            # a worker erased by /delete would get an empty row back.
+            self._data.pop(key, None)
+            return
         if data is not DROP and self._written.get(key) == _fingerprint(data):
             self._data.pop(key, None)  # back to what is stored: nothing to write
         else:
@@ -142,14 +157,17 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
     async def drop_user_data(self, user_id: int) -> None:
         self._stage_data((USER, user_id), DROP)
 
+    # Nothing to refresh: only the leader (bot/leader.py) handles updates, it loaded
+    # everything when it became leader, and the fence stops it writing once it is not.
+
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
-        """Nothing to do: this process is the only writer of PTB data."""
+        """Nothing to do: the leader is the only writer of PTB data."""
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[str, Any]) -> None:
-        """Nothing to do: this process is the only writer of PTB data."""
+        """Nothing to do: the leader is the only writer of PTB data."""
 
     async def refresh_bot_data(self, bot_data: dict[str, Any]) -> None:
-        """Nothing to do: this process is the only writer of PTB data."""
+        """Nothing to do: the leader is the only writer of PTB data."""
 
     # Writing -----------------------------------------------------------------------------
 
@@ -204,6 +222,8 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         now = self._clock.now()
         try:
             async with self._sessions.begin() as session:
+                if self._fence is not None:
+                    await self._fence(session)
                 insert = _insert_for(session)
                 for (kind, owner_id), value in data.items():
                     if value is DROP:

@@ -15,6 +15,7 @@ from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor, CallbackContext, ExtBot
 
 from bot.clock import Clock
+from bot.leader import Leadership
 from bot.persistence import DatabasePersistence
 from bot.settings import Settings
 from catalog import Catalog
@@ -33,6 +34,9 @@ class Services:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     catalog: Catalog
+    # Who receives updates when several processes share the database (bot/leader.py);
+    # None when nothing else can run (tests, the demo).
+    leadership: Leadership | None = None
 
 
 class ToolboxContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):

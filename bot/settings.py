@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -23,10 +23,14 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./toolbox.db"
     default_timezone: str = "America/New_York"
     log_level: str = "INFO"
+    log_format: Literal["plain", "json"] = "plain"
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: SecretStr | None = None
+    # GET /healthz in every process, standbys too (0: off; webhook mode serves it anyway).
+    health_listen: str = "127.0.0.1"
+    health_port: int = 0
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     # Off only against a Bot API server without flood control (bench/updates.py).
     flood_limits: bool = True

@@ -146,16 +146,39 @@ def match_goals(text: str, t: Translator) -> list[str]:
     return found
 
 
+class NotAnAmount(ValueError):
+    """A number no person means as an amount: negative, scientific, hexadecimal, huge."""
+
+
+ZERO_WORDS = frozenset({"nothing", "free", "none", "zero", "nada", "gratis", "cero", "0"})
+AMOUNT_LIMIT = 1_000_000  # more than any budget or hours we ask about: a slip, or a test
+# The first number in the text, with the sign right before it: "-999999", "$-5", "1e309",
+# "0x7fffffff", "1,500", "2.5". A dash between two numbers ("5-10") is a range, not a sign.
+_NUMBER = re.compile(
+    r"(?<![\w.])(?P<sign>[-+]?)(?P<digits>0x[0-9a-f]+|\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?)"
+)
+
+
 def parse_number(text: str) -> int | None:
-    """ "5", "5 hours", "$250", "about 10" → the first whole number; "nothing"/"free" → 0."""
-    folded = fold(text)
-    if folded in {"nothing", "free", "none", "zero", "nada", "gratis", "cero", "0"}:
+    """ "5", "5 hours", "$250", "about 10", "2.5" → the number as a person means it (whole);
+    "nothing"/"free" → 0; no number → None.
+
+    Raises `NotAnAmount` for what no worker means as hours or dollars: "-999999" is not a
+    $999,999 budget, "1e309" is not 1 hour, "0x7fffffff" is not 0.
+    """
+    folded = fold(text.replace("\u2212", "-"))  # the Unicode minus sign too
+    if folded in ZERO_WORDS:
         return 0
-    match = re.search(r"\d[\d,]*", folded)
+    match = _NUMBER.search(folded)
     if not match:
         return None
-    value = int(match.group().replace(",", ""))
-    return value if value < 1_000_000 else None
+    sign, digits = match.group("sign"), match.group("digits")
+    if sign == "-" or digits.startswith("0x") or "e" in digits:
+        raise NotAnAmount(digits)
+    value = float(digits.replace(",", ""))
+    if value >= AMOUNT_LIMIT:
+        raise NotAnAmount(digits)
+    return int(value + 0.5)
 
 
 def trade_name(catalog: Catalog, trade_id: str | None, t: Translator) -> str:

@@ -15,7 +15,7 @@ from bot.intents import Intent, read_intent
 from bot.runtime import ToolboxContext
 from bot.services import profiles
 from catalog import normalize_trade
-from handlers import onboarding, profile, recommend, vet
+from handlers import onboarding, privacy, profile, recommend, vet
 from handlers.chat import Turn, begin_turn, escape
 from handlers.find import QUERY_LIMIT, send_results
 from handlers.help import send_help
@@ -100,33 +100,15 @@ async def _reminders(turn: Turn, text: str) -> None:
 
 
 async def _export(turn: Turn, text: str) -> None:
-    await turn.say(
-        turn.t(
-            "/export will send you a file with everything I store about you. It is not "
-            "ready yet; /privacy will say what is stored and why."
-        ),
-        edit=False,
-    )
+    await privacy.send_export(turn)
 
 
 async def _delete(turn: Turn, text: str) -> None:
-    await turn.say(
-        turn.t(
-            "/delete will erase everything I store about you. It is not ready yet; until "
-            "then, ask whoever runs this bot to delete your data."
-        ),
-        edit=False,
-    )
+    await privacy.ask_delete(turn)
 
 
 async def _privacy(turn: Turn, text: str) -> None:
-    await turn.say(
-        turn.t(
-            "I store your profile answers, your plans and your reminders, only to advise "
-            "you. /privacy will explain it in full; it is not ready yet."
-        ),
-        edit=False,
-    )
+    await privacy.show_privacy(turn)
 
 
 async def _profile(turn: Turn, text: str) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.error import BadRequest
 from telegram.ext import CommandHandler, InlineQueryHandler
 
 from bot.callbacks import Flow, credential_code
@@ -11,6 +14,8 @@ from bot.runtime import ToolboxContext
 from catalog import search
 from handlers.cards import card, description
 from handlers.chat import Turn, begin_turn, escape, shorten
+
+log = logging.getLogger(__name__)
 
 QUERY_LIMIT = 200  # characters of a query we read; a 4,000-character paste is not a query
 FIND_RESULTS = 5
@@ -87,7 +92,12 @@ async def inline_query(update: Update, context: ToolboxContext) -> None:
         )
         for hit in hits
     ]
-    await query.answer(results, cache_time=60, is_personal=False)
+    try:
+        await query.answer(results, cache_time=60, is_personal=False)
+    except BadRequest as exc:
+        # Telegram gives about 10 s to answer; a late (or forged) query id is refused, and
+        # there is nobody left to tell.
+        log.info("Inline query not answered: %s", exc)
 
 
 ORDER = 25  # among the flows: see handlers/__init__.py

@@ -14,6 +14,8 @@ async def membership_changed(update: Update, context: ToolboxContext) -> None:
     change = update.my_chat_member
     if change is None or change.chat.type != ChatType.PRIVATE:
         return
+    if change.new_chat_member is None or change.from_user is None:
+        return  # a malformed update: nothing says who or what changed
     services = context.services
     async with services.sessions.begin() as session:
         if change.new_chat_member.status == ChatMember.BANNED:

@@ -26,6 +26,7 @@ from handlers.choices import (
     GOALS,
     HOURS,
     REGIONS,
+    NotAnAmount,
     common_trades,
     fold,
     label_for,
@@ -297,9 +298,14 @@ HOLDS = Question(
 # ---------------------------------------------------------------- hours -------------
 
 
-def _read_hours(text: str, asking: Asking) -> Value | None:
-    hours = parse_number(text)
-    return str(hours) if hours is not None and hours <= MAX_HOURS else None
+def _read_hours(text: str, asking: Asking) -> Value | Offer | None:
+    try:
+        hours = parse_number(text)
+    except NotAnAmount:
+        hours = MAX_HOURS + 1
+    if hours is not None and hours > MAX_HOURS:
+        return Offer(asking.t("That doesn't look like an amount of hours. Try a number like 5."))
+    return str(hours) if hours is not None else None
 
 
 async def _save_hours(answer: Answer) -> Saved | None:
@@ -329,8 +335,11 @@ HOURS_Q = Question(
 NO_LIMIT = "-1"
 
 
-def _read_budget(text: str, asking: Asking) -> Value | None:
-    budget = parse_number(text)
+def _read_budget(text: str, asking: Asking) -> Value | Offer | None:
+    try:
+        budget = parse_number(text)
+    except NotAnAmount:
+        return Offer(asking.t("That doesn't look like an amount. Try a number like 200."))
     if budget is not None:
         return str(budget)
     no_limit = [(NO_LIMIT, "No limit", ("no limit", "sin limite", "any"))]

@@ -28,7 +28,7 @@ async def test_free_text_goes_to_what_the_worker_wants_not_to_search(harness: Ha
         "help": "Toolbox finds short credentials that prove your skills.",
         "i studied 2 hours": "There's no active plan to log that against.",
         "stop reminders": "Your reminders (your time, America/New York)",
-        "delete my data": "/delete will erase everything I store about you.",
+        "delete my data": "Erase everything?",
         "thanks!": "You're welcome!",
         "ok cool": "I couldn't find a credential like that; try /find with its name.",
     }
@@ -46,7 +46,7 @@ async def test_spanish_free_text_is_understood_too(harness: Harness) -> None:
         "hola": "¡Hola, Lupe! Soy Toolbox.",
         "estudié 2 horas": "No hay ningún plan activo donde anotarlo.",
         "no me mandes más mensajes": "Tus recordatorios (tu hora, America/New York)",
-        "borra mis datos": "/delete borrará todo lo que guardo de ti.",
+        "borra mis datos": "¿Lo borro todo?",
         "gracias": "¡De nada!",
     }
     for typed, expected in answers.items():

@@ -44,6 +44,16 @@ async def test_bot_in_webhook_mode_answers_start(
         worker = emulator.user(6001, "Wes", language_code="en")
         replies = await reply_to(worker, worker.send("/start"))
         assert "Electrician" in labels(replies)
+        async with (  # the health check lives on the same server, no secret needed
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{port}/healthz") as response,
+        ):
+            assert response.status == 200
+            assert await response.json() == {
+                "database": "ok",
+                "leader": True,
+                "dispatcher_lag_seconds": 0.0,
+            }
     finally:
         await running.stop()
 

@@ -76,6 +76,8 @@ class User(Base):
     blocked_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Written at most once an hour (bot/services/users.py), for /stats' "active".
+    last_seen_at: Mapped[datetime | None]
 
     profile: Mapped[Profile | None] = relationship(back_populates="user", uselist=False)
 
@@ -308,3 +310,17 @@ class InboxUpdate(Base):
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime]
     handled_at: Mapped[datetime | None]
+
+
+class BroadcastSend(Base):
+    """One operator broadcast reaching one user, recorded before the next user is tried,
+    so a broadcast resumed after a crash never sends anyone a second copy."""
+
+    __tablename__ = "broadcast_sends"
+
+    broadcast_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # text digest
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(16))  # sending, sent, failed, blocked
+    sent_at: Mapped[datetime]

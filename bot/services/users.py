@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
@@ -17,6 +18,7 @@ from bot.reminders.policy import BLOCKED
 from bot.services.reminders import pause_user_reminders, resume_user_reminders
 
 SEEN_MAX = 20_000  # users remembered per database (a few MB at most)
+SEEN_EVERY = timedelta(hours=1)  # how fresh users.last_seen_at is kept (/stats, broadcast)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class _Seen:
     first_name: str
     language_code: str | None
     speaker: Speaker
+    last_seen_at: datetime
 
 
 class _SeenUsers:
@@ -116,15 +119,16 @@ async def touch_user(
     their row has not been written since (see `_SeenUsers`).
     """
     first_name = first_name[:128]
+    now = clock.now()
     seen = _seen_users(session.get_bind())
     known = seen.users.get(user_id)
-    if known is not None and (known.first_name, known.language_code) == (
-        first_name,
-        language_code,
+    if (
+        known is not None
+        and (known.first_name, known.language_code) == (first_name, language_code)
+        and now - known.last_seen_at < SEEN_EVERY
     ):
         return known.speaker
     generation = seen.generation
-    now = clock.now()
     user = await session.get(User, user_id)
     if user is None:
         user = User(
@@ -133,6 +137,7 @@ async def touch_user(
             language=pick_language(language_code),
             language_chosen=False,
             is_active=True,
+            last_seen_at=now,
             created_at=now,
             updated_at=now,
         )
@@ -151,11 +156,14 @@ async def touch_user(
     speaker = Speaker(user.language, user.language_chosen)
     if user in session.dirty and session.is_modified(user):
         user.updated_at = now
-    elif seen.generation == generation:
-        # The row as stored matches what Telegram says now: remembered until written.
+    if user.last_seen_at is None or now - user.last_seen_at >= SEEN_EVERY:
+        user.last_seen_at = now  # hourly at most, so a read-only database rarely matters
+    elif seen.generation == generation and not session.is_modified(user):
+        # The row as stored matches what Telegram says now: remembered until written, or
+        # until last_seen_at is due again.
         while len(seen.users) >= SEEN_MAX:
             del seen.users[next(iter(seen.users))]
-        seen.users[user_id] = _Seen(first_name, language_code, speaker)
+        seen.users[user_id] = _Seen(first_name, language_code, speaker, user.last_seen_at)
     return speaker
 
 
