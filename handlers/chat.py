@@ -94,7 +94,8 @@ class Turn:
         if self.heads_up:
             text, self.heads_up = f"{self.heads_up}\n\n{text}", ""
         query = self.update.callback_query
-        if edit and query is not None and query.message is not None:
+        # A photo (a badge card) has a caption, not text: answer below it instead.
+        if edit and query is not None and getattr(query.message, "text", None) is not None:
             try:
                 result = await query.edit_message_text(text, reply_markup=keyboard)
                 return result if isinstance(result, Message) else None

@@ -100,7 +100,7 @@ async def make_bystander(harness: Harness) -> tuple[int, str]:
             [
                 Reminder(
                     user_id=BYSTANDER, kind="weekly_checkin", plan_id=plan.id,
-                    schedule={"weekday": 0, "time": "09:00"}, timezone="UTC",
+                    schedule={"weekday": 0, "time": "09:00"},
                     next_fire_at=START + timedelta(days=300), active=True,
                 ),
                 GroupOptIn(chat_id=-100777, user_id=BYSTANDER, opted_in_at=START),
