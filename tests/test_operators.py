@@ -45,7 +45,6 @@ async def test_stats_answers_admins_and_no_one_else(harness: Harness) -> None:
                 user_id=5_500_000_002,
                 kind="weekly_checkin",
                 schedule={"weekday": 0, "time": "09:00"},
-                timezone="UTC",
                 next_fire_at=harness.clock.now() - timedelta(seconds=90),
                 active=True,
             )
