@@ -368,6 +368,80 @@ def test_texas_hvac_apprentice_who_wants_a_licence() -> None:
     assert "epa-rrp-firm" not in more
 
 
+@pytest.mark.parametrize(
+    ("region", "expected", "why"),
+    [
+        (
+            "New York",
+            [
+                "ny-local-hvac-licence",
+                "epa-608-universal",
+                "fdny-q01-refrigerating-system-operating-engineer",
+            ],
+            "In New York cities or counties license this trade: how to find yours; ",
+        ),
+        (
+            "Illinois",
+            ["il-local-hvac-licence", "epa-608-universal", "epa-rrp-renovator"],
+            "In Illinois cities or counties license this trade: how to find yours; ",
+        ),
+    ],
+)
+def test_an_hvac_apprentice_where_cities_license_hvac_is_sent_to_the_local_licence(
+    region: str, expected: list[str], why: str
+) -> None:
+    """Issue 11, item 3: neither New York nor Illinois licenses HVAC statewide, so a
+    "get licensed" goal is answered with the record that says so and points to the local
+    office, not with silence; and never with the state's electrician or plumber licence."""
+    profile = Profile(trade="hvac", experience="apprentice", goals={"license"}, region=region)
+    recs = recommend(profile, 3, catalog=CATALOG)
+    assert [r.id for r in recs] == expected
+    assert recs[0].reasons[0].code == "local_licence"
+    assert _why(recs[0]).startswith(why)
+    more = recommend(profile, 30, catalog=CATALOG)
+    assert not [
+        r.id for r in more if _is_licence(r.credential) and "hvac" not in r.credential.trades
+    ]
+
+
+def test_michigan_ladders_put_each_worker_on_their_own_rung() -> None:
+    """Issue 11, item 3, Michigan: apprentice, journey, master and contractor rungs for
+    electricians and plumbers, each next step offered to the holder of the rung below."""
+
+    def top(
+        trade: str, experience: str, goals: set[str], holds: frozenset[str] = frozenset()
+    ) -> list[str]:
+        profile = Profile(
+            trade=trade, experience=experience, goals=goals, region="Michigan", holds=set(holds)
+        )
+        return [r.id for r in recommend(profile, 3, catalog=CATALOG)]
+
+    assert top("plumber", "apprentice", {"license"}) == [
+        "mi-apprentice-plumber-registration",
+        "mi-journey-plumber-license",
+        "mi-master-plumber-license",
+    ]
+    assert top("electrician", "master", {"license"})[:2] == [
+        "mi-master-electrician-license",
+        "mi-journeyman-electrician-license",
+    ]
+    # Holding a rung brings the next one first, and the lower rungs are no news.
+    journeyman = top(
+        "electrician", "journeyman", {"license"}, {"mi-journeyman-electrician-license"}
+    )
+    assert journeyman[0] == "mi-master-electrician-license"
+    assert not {"mi-apprentice-electrician-registration"} & set(journeyman)
+    master = top("plumber", "master", {"license"}, {"mi-master-plumber-license"})
+    assert "mi-master-plumber-license" not in master
+    assert not {"mi-apprentice-plumber-registration", "mi-journey-plumber-license"} & set(master)
+    # The contractor licences are a business's: offered for an own business only.
+    assert top("electrician", "master", {"own_business"})[0] == "mi-electrical-contractor-license"
+    assert top("plumber", "master", {"own_business"})[0] == "mi-plumbing-contractor-license"
+    assert "mi-plumbing-contractor-license" not in top("plumber", "master", {"license"})
+    # Michigan licenses HVAC contractors only: that is the HVAC apprentice's state rung.
+    assert top("hvac", "apprentice", {"license"})[0] == "mi-mechanical-contractor-license"
+
+
 def test_one_word_of_several_does_not_bring_in_another_trades_credential() -> None:
     # "tower" names tower cranes, but the worker wrote about chillers in an office tower.
     profile = Profile(
