@@ -260,7 +260,7 @@ def test_no_other_trades_licence_no_borrowed_goal_no_part_and_whole_no_firm() ->
     problems = []
     for trade in catalog.trades:
         for goals in GOAL_SETS:
-            for region in (None, "Texas", "New York", "California"):
+            for region in (None, "Texas", "New York", "California", "Illinois", "Michigan"):
                 profile = Profile(trade=trade, goals=set(goals), region=region)
                 top = recommend(profile, 3, catalog=catalog)
                 ids = {r.id for r in top}
