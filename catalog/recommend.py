@@ -57,6 +57,12 @@ FOCUS_FULL = 0.85
 # ("wind turbines"), not one word of several ("tower" of "chillers in an office tower").
 OFF_TRADE_FOCUS_FLOOR = 0.38
 MAX_FOCUS = 60
+# An inspector's credential (its main trade is the inspector's) answers a worker of
+# another trade's words only when they ask to inspect: a welder who writes "pipeline
+# jobs" wants to weld pipelines, and the pipeline inspector's exam must not crowd out the
+# weld test he needs. Folded word starts: "inspect", "inspector", "inspección", "inspecter".
+INSPECTOR_TRADE = "building_inspector"
+INSPECTION_WORD_START = "inspe"
 # A licence of the worker's own state for their trade, when the goal is a licence.
 STATE_LICENCE = 6.0
 # The top this many are different steps: never a credential and one it contains.
@@ -161,6 +167,11 @@ def recommend(
     if about_words:
         raw, possible = catalog.index.word_scores(" ".join(about_words), prefix_last=False)
         if possible > 0:
+            if INSPECTOR_TRADE not in trade_ids and not _asks_to_inspect(about_words):
+                # A set operation in C: a comprehension over every scored record costs
+                # milliseconds at 100k records.
+                for i in _rank_index(catalog).inspectors.intersection(raw):
+                    del raw[i]
             about_scores = {i: min(v / possible, 1.0) for i, v in raw.items()}
             focus = {
                 i: share
@@ -453,6 +464,11 @@ def _about_words(about: str, trade_ids: tuple[str, ...], catalog: Catalog) -> li
     return [w for w in words if w not in named]
 
 
+def _asks_to_inspect(words: list[str]) -> bool:
+    """Whether the worker's own words (folded) ask for inspection work."""
+    return any(w.startswith(INSPECTION_WORD_START) for w in words)
+
+
 def _focus(raw: dict[int, float], possible: float) -> dict[int, float]:
     """The credentials the worker's words name (close to the best match, and good), with
     their share of the best match's score (FOCUS_FULL of it and more count as 1)."""
@@ -503,6 +519,7 @@ class _RankIndex:
     by_trade: dict[str, list[_Group]]
     safety: list[_Group]
     everything: list[_Group]
+    inspectors: frozenset[int]  # records whose main trade is INSPECTOR_TRADE
 
 
 _INDEXES: weakref.WeakKeyDictionary[Catalog, _RankIndex] = weakref.WeakKeyDictionary()
@@ -568,6 +585,7 @@ def _rank_index(catalog: Catalog) -> _RankIndex:
         {t: groups(positions, t) for t, positions in catalog.by_trade.items()},
         groups(catalog.by_goal.get("safety", ()), None),
         groups(range(len(facts)), None),
+        frozenset(i for i, f in enumerate(facts) if f.trades and f.trades[0] == INSPECTOR_TRADE),
     )
     _INDEXES[catalog] = index
     return index

@@ -222,7 +222,7 @@ def test_a_reason_without_its_data_still_reads(code: str) -> None:
             Profile(
                 trade="welder", experience="journeyman", goals={"promotion"}, about="pipeline jobs"
             ),
-            {"aws-certified-welder"},
+            {"api-1104-pipeline-welder-qualification"},
             "Matches what you want: pipeline",
         ),
     ],
@@ -453,6 +453,25 @@ def test_one_word_of_several_does_not_bring_in_another_trades_credential() -> No
     top = recommend(profile, 3, catalog=CATALOG)
     assert top[0].id == "epa-608-universal"
     assert not [r.id for r in top if "crane" in r.id]
+
+
+def test_a_pipeline_welder_gets_the_weld_test_not_the_inspectors_exam() -> None:
+    """A welder's "pipeline jobs" asks to weld pipelines: the API 1104 weld test leads and the API
+    1169 inspector's exam stays out of the top three; words that ask to inspect bring it."""
+    welder = Profile(trade="welder", experience="journeyman", goals={"promotion"})
+    for about in ("pipeline jobs", "trabajos de oleoducto", "pipline work"):
+        welder.about = about
+        top = [r.id for r in recommend(welder, 3, catalog=CATALOG)]
+        assert top[0] == "api-1104-pipeline-welder-qualification", (about, top)
+        assert "api-1169-pipeline-construction-inspector" not in top, (about, top)
+    for about in ("become a pipeline inspector", "inspector de ductos"):
+        welder.about = about
+        top = recommend(welder, 3, catalog=CATALOG)
+        assert top[0].id == "api-1169-pipeline-construction-inspector", (about, top)
+    welder.about = "pipeline inspection"
+    assert _why(recommend(welder, 1, catalog=CATALOG)[0]).startswith(
+        "Matches what you want: pipeline, inspection;"
+    )
 
 
 def test_naming_the_trade_in_the_own_words_does_not_blur_them() -> None:

@@ -183,3 +183,24 @@ async def test_find_shows_the_quoted_query_once(harness: Harness) -> None:
     assert 'Results for "arc flash"' in texts(replies)
     assert '""' not in texts(replies)
     assert "Robotic" not in texts(replies)
+
+
+async def test_a_welder_who_writes_pipeline_jobs_sees_the_pipeline_weld_test_first(
+    harness: Harness,
+) -> None:
+    worker = harness.emulator.user(8020, "Wes", language_code="en")
+    await reply_to(worker, worker.send("/start"))
+    await reply_to(worker, worker.send("journeyman welder in texas"))
+    await reply_to(worker, worker.press("Promotion or raise"))
+    replies = await reply_to(worker, worker.press("✔ Done"))
+    assert "In your own words" in texts(replies)
+    replies = await reply_to(worker, worker.send("pipeline jobs"))
+    assert "✓ pipeline jobs" in texts(replies)
+    replies = await reply_to(worker, worker.press("✔ Done"))  # holds
+    for label in ("3–5 h", "No limit", "Either"):
+        replies = await reply_to(worker, worker.press(label))
+    shown = cards(replies)
+    assert len(shown) == 3, texts(replies)
+    assert "Pipeline Welder Qualification to API Standard 1104" in shown[0].text
+    assert "Matches what you want: pipeline" in shown[0].text
+    assert "API 1169" not in texts(replies)
