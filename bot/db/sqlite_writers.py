@@ -41,6 +41,14 @@ def _lock_for(database: str) -> asyncio.Lock:
     return lock
 
 
+async def _acquire(lock: asyncio.Lock, seconds: float) -> None:
+    # Not asyncio.wait_for: on Python 3.11 it can swallow a cancellation that arrives as
+    # the lock is granted, and a task told to stop (the update poller at shutdown) then
+    # never stops.
+    async with asyncio.timeout(seconds):
+        await lock.acquire()
+
+
 def take_turns(engine: AsyncEngine, wait_seconds: float) -> None:
     """Make this engine's writers queue in this process before SQLite's lock (see above)."""
     database = engine.url.database or ""
@@ -55,7 +63,7 @@ def take_turns(engine: AsyncEngine, wait_seconds: float) -> None:
             return
         lock = _lock_for(database)
         try:
-            await_(asyncio.wait_for(lock.acquire(), wait_seconds))
+            await_(_acquire(lock, wait_seconds))
         except TimeoutError:
             raise OperationalError(
                 statement, params, sqlite3.OperationalError("database is locked")

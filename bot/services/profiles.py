@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from bot.clock import Clock
 from bot.db.models import DismissedCredential, EarnedCredential, Profile, User
@@ -147,16 +148,21 @@ async def reset_profile(session: AsyncSession, clock: Clock, user_id: int) -> No
 
 
 async def load_profile(session: AsyncSession, user_id: int) -> ProfileView:
-    """Two statements, on every update's path: the user with their profile, then the
-    credentials they hold and the ones they dismissed together."""
-    found = (
-        await session.execute(
-            select(User, Profile)
-            .outerjoin(Profile, Profile.user_id == User.id)
-            .where(User.id == user_id)
-        )
-    ).first()
-    user, profile = found if found is not None else (None, None)
+    """At most two statements, on every update's path: the user with their profile (none
+    when this session already holds both), then the credentials they hold and the ones
+    they dismissed, together."""
+    known = session.identity_map  # after an answer is saved both are here: no statement
+    user = known.get(identity_key(User, user_id))
+    profile = known.get(identity_key(Profile, user_id))
+    if user is None or profile is None:
+        found = (
+            await session.execute(
+                select(User, Profile)
+                .outerjoin(Profile, Profile.user_id == User.id)
+                .where(User.id == user_id)
+            )
+        ).first()
+        user, profile = found if found is not None else (None, None)
     lists = await session.execute(
         select(literal("held"), EarnedCredential.credential_id)
         .where(EarnedCredential.user_id == user_id)
