@@ -1,13 +1,18 @@
 """Updates per second, reply time, CPU and memory per update: Toolbox against a bare
 python-telegram-bot echo bot, both driven the same way through the emulator in one run.
 
-    python bench/updates.py [--users 40] [--db sqlite|postgresql] [--json] [--profile out.prof]
+    python bench/updates.py [--users 40] [--db sqlite|postgresql] [--think 1.0] [--json]
+                            [--profile out.prof]
 
 Each bot runs as its own process (`python -m bot run`, and this file with `--serve-echo`),
 so its CPU time and peak memory are read from /proc without the emulator's or the users'.
 Emulated workers run concurrently, each waiting for the answer before the next action:
 Toolbox workers go through onboarding by taps, `/find` and `/help`; echo workers send the
-same number of text messages. Flood control is off for both (otherwise Telegram's 30
+same number of text messages. Throughput and CPU come from a saturated pass, where each
+worker acts again the moment the answer lands; reply times from a second pass where each
+worker pauses about `--think` seconds first, as a person reading the answer does (at
+saturation a reply time is mostly the queue of everyone else's taps: Little's law). Both
+passes' reply times are reported. Flood control is off for both (otherwise Telegram's 30
 messages a second would set both figures): the emulator's, and Toolbox's own limiter
 (FLOOD_LIMITS=false; its retries stay on). Each bot is measured once it is idle after
 start-up (Toolbox loads its gazetteer and language models in a thread). `--profile OUT`
@@ -23,6 +28,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import shutil
 import signal
 import statistics
@@ -97,13 +103,28 @@ async def wait_until(check: Callable[[], bool], seconds: float, what: str) -> No
         await asyncio.sleep(0.05)
 
 
-async def timed(
-    user: EmulatedUser, action: Callable[[], Awaitable[object]], last_event: dict[int, float]
-) -> float:
-    """Do one action and return the milliseconds until the bot's last word in answer."""
+Step = tuple[Callable[[], Awaitable[object]], str | None]  # an action, the button it brings
+
+
+def shows(user: EmulatedUser, label: str) -> bool:
+    return any(label in row for message in user.messages[-3:] for row in message.buttons)
+
+
+async def timed(user: EmulatedUser, step: Step, last_event: dict[int, float]) -> float:
+    """Do one action and return the milliseconds until the bot's last word in answer.
+
+    A reply can come in parts (an edit, then the next question) with more than `SETTLE`
+    between them on a busy machine, so a step that brings a button waits for it too."""
+    action, brings = step
     started = time.perf_counter()
     await action()
     await user.wait_for_reply(timeout=STEP_TIMEOUT, settle=SETTLE)
+    deadline = time.monotonic() + STEP_TIMEOUT
+    while brings is not None and not shows(user, brings):
+        if time.monotonic() > deadline:
+            recent = [(m.text[:60], m.buttons) for m in user.messages[-3:]]
+            raise TimeoutError(f"no {brings!r} button in chat {user.id}: {recent}")
+        await asyncio.sleep(0.005)
     return 1000 * (last_event.get(user.id, started) - started)
 
 
@@ -125,16 +146,22 @@ async def drive(
     emulator: BotApiEmulator,
     process: asyncio.subprocess.Process,
     measure: Measure,
-    scripts: list[tuple[EmulatedUser, list[Callable[[], Awaitable[object]]]]],
+    scripts: list[tuple[EmulatedUser, list[Step]]],
     *,
     profiled: bool = False,
+    think: float = 0.0,
 ) -> None:
+    """Run every worker's script at once. With `think`, a worker pauses between 0.5x and
+    1.5x that many seconds before each action, as a person reading the answer would."""
     await wait_idle(process.pid)
     last_event: dict[int, float] = {}
     emulator.on_bot_event(lambda event: last_event.__setitem__(event.chat_id, time.perf_counter()))
+    pauses = random.Random(len(scripts))
 
-    async def run_script(user: EmulatedUser, steps: list[Callable[[], Awaitable[object]]]) -> None:
+    async def run_script(user: EmulatedUser, steps: list[Step]) -> None:
         for step in steps:
+            if think:
+                await asyncio.sleep(think * pauses.uniform(0.5, 1.5))
             measure.replies_ms.append(await timed(user, step, last_event))
 
     if profiled:  # profile the load only, not start-up (see serve_profiled)
@@ -150,16 +177,17 @@ async def drive(
     measure.peak_rss_mb = peak_rss_mb(process.pid)
 
 
-def toolbox_script(user: EmulatedUser, index: int) -> list[Callable[[], Awaitable[object]]]:
+def toolbox_script(user: EmulatedUser, index: int) -> list[Step]:
     taps = taps_to_cards(TRADES[index % len(TRADES)])
-    steps: list[Callable[[], Awaitable[object]]] = [lambda: user.send("/start")]
-    steps += [lambda label=label: user.press(label) for label in taps]  # type: ignore[misc]
-    steps += [lambda: user.send("/find osha 10"), lambda: user.send("/help")]
-    return steps
+    actions: list[Callable[[], Awaitable[object]]] = [lambda: user.send("/start")]
+    actions += [lambda label=label: user.press(label) for label in taps]  # type: ignore[misc]
+    actions += [lambda: user.send("/find osha 10"), lambda: user.send("/help")]
+    brings: list[str | None] = [*taps, None, None, None]
+    return list(zip(actions, brings, strict=True))
 
 
-def echo_script(user: EmulatedUser, count: int) -> list[Callable[[], Awaitable[object]]]:
-    return [lambda i=i: user.send(f"hello {i}") for i in range(count)]  # type: ignore[misc]
+def echo_script(user: EmulatedUser, count: int) -> list[Step]:
+    return [(lambda i=i: user.send(f"hello {i}"), None) for i in range(count)]  # type: ignore[misc]
 
 
 async def start_process(
@@ -192,24 +220,26 @@ async def stop_process(process: asyncio.subprocess.Process) -> str:
     return stderr.decode(errors="replace")
 
 
-async def measure_echo(users: int, steps: int) -> Measure:
-    measure = Measure("echo")
+async def measure_echo(users: int, steps: int, think: float) -> tuple[Measure, Measure]:
+    measure, paced = Measure("echo"), Measure("echo paced")
     async with BotApiEmulator(token=TOKEN, settle=SETTLE) as emulator:
         process = await start_process(
             emulator, [str(Path(__file__)), "--serve-echo", emulator.api_url], {}
         )
         try:
-            people = [emulator.user(900_000 + i, f"Echo{i}") for i in range(users)]
-            await drive(emulator, process, measure, [(u, echo_script(u, steps)) for u in people])
+            for offset, into, pause in ((900_000, measure, 0.0), (910_000, paced, think)):
+                people = [emulator.user(offset + i, f"Echo{i}") for i in range(users)]
+                scripts = [(u, echo_script(u, steps)) for u in people]
+                await drive(emulator, process, into, scripts, think=pause)
         finally:
             await stop_process(process)
-    return measure
+    return measure, paced
 
 
 async def measure_toolbox(
-    users: int, database_url: str, profile: str | None
-) -> tuple[Measure, int]:
-    measure = Measure("toolbox")
+    users: int, database_url: str, profile: str | None, think: float
+) -> tuple[Measure, Measure, int]:
+    measure, paced = Measure("toolbox"), Measure("toolbox paced")
     async with BotApiEmulator(token=TOKEN, settle=SETTLE) as emulator:
         env = {
             "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -226,11 +256,15 @@ async def measure_toolbox(
             people = [emulator.user(800_000 + i, f"Worker{i}") for i in range(users)]
             scripts = [(u, toolbox_script(u, i)) for i, u in enumerate(people)]
             await drive(emulator, process, measure, scripts, profiled=bool(profile))
+            if think:
+                people = [emulator.user(810_000 + i, f"Worker{i}") for i in range(users)]
+                paced_scripts = [(u, toolbox_script(u, i)) for i, u in enumerate(people)]
+                await drive(emulator, process, paced, paced_scripts, think=think)
         finally:
             stderr = await stop_process(process)
         if process.returncode not in (0, -signal.SIGTERM):
-            raise RuntimeError(f"the bot exited with {process.returncode}: {stderr[-2000:]}")
-        return measure, len(scripts[0][1])
+            Path("/tmp/bot.err").write_text(stderr); raise RuntimeError(f"the bot exited with {process.returncode}: {stderr[-2000:]}")
+        return measure, paced, len(scripts[0][1])
 
 
 async def postgres_database(server_url: str) -> tuple[str, Callable[[], Awaitable[None]]]:
@@ -261,21 +295,31 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             database_url, drop = await postgres_database(server)
         else:
             database_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
-        toolbox, steps = await measure_toolbox(args.users, database_url, args.profile)
-        echo = await measure_echo(args.users, steps)
+        toolbox, paced, steps = await measure_toolbox(
+            args.users, database_url, args.profile, args.think
+        )
+        echo, echo_paced = await measure_echo(args.users, steps, args.think)
     finally:
         if drop is not None:
             await drop()
         shutil.rmtree(workdir, ignore_errors=True)
     ours, theirs = toolbox.summary(), echo.summary()
+    # Reply times: with workers pausing like people (`--think`), what a worker feels at
+    # that load; and saturated, every worker tapping again the moment the answer lands.
+    saturated = {f"saturated_{k}": ours[k] for k in ("p50_ms", "p95_ms", "p99_ms", "mean_ms")}
+    if args.think:
+        ours.update({k: paced.summary()[k] for k in ("p50_ms", "p95_ms", "p99_ms", "mean_ms")})
     return {
         "db": args.db,
         "users": args.users,
         **ours,
+        **saturated,
+        "think_s": args.think,
+        "echo_saturated_p95_ms": theirs["p95_ms"],
         "echo_updates_per_s": theirs["updates_per_s"],
         "echo_cpu_ms_per_update": theirs["cpu_ms_per_update"],
-        "echo_p50_ms": theirs["p50_ms"],
-        "echo_p95_ms": theirs["p95_ms"],
+        "echo_p50_ms": (echo_paced if args.think else echo).summary()["p50_ms"],
+        "echo_p95_ms": (echo_paced if args.think else echo).summary()["p95_ms"],
         "echo_peak_rss_mb": theirs["peak_rss_mb"],
         "throughput_vs_echo": round(ours["updates_per_s"] / max(theirs["updates_per_s"], 1e-9), 2),
         "cpu_vs_echo": round(ours["cpu_ms_per_update"] / max(theirs["cpu_ms_per_update"], 1e-9), 2),
@@ -351,6 +395,10 @@ def main() -> None:
     parser.add_argument("--postgres-url", help="server for --db postgresql (TEST_POSTGRES_URL)")
     parser.add_argument("--profile", help="run Toolbox under cProfile (CPU time), stats here")
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="a worker's pause between actions in the "
+        "reply-time pass, seconds (1.0; 0 skips that pass)"
+    )
     parser.add_argument("--timeout", type=float, default=600, help="give up after (s)")
     parser.add_argument("--serve-echo", metavar="API_URL", help=argparse.SUPPRESS)
     parser.add_argument("--serve-profiled", metavar="OUT", help=argparse.SUPPRESS)
@@ -365,12 +413,14 @@ def main() -> None:
     print(
         f"Toolbox ({result['db']}, {result['users']} workers, {result['updates']} updates): "
         f"{result['updates_per_s']}/s, CPU {result['cpu_ms_per_update']} ms/update, "
-        f"reply p50/p95/p99 {result['p50_ms']}/{result['p95_ms']}/{result['p99_ms']} ms, "
+        f"reply p50/p95/p99 {result['p50_ms']}/{result['p95_ms']}/{result['p99_ms']} ms "
+        f"(pausing {result['think_s']} s), saturated p95 {result['saturated_p95_ms']} ms, "
         f"peak RSS {result['peak_rss_mb']} MB"
     )
     print(
         f"Echo bot: {result['echo_updates_per_s']}/s, CPU {result['echo_cpu_ms_per_update']} "
         f"ms/update, reply p50/p95 {result['echo_p50_ms']}/{result['echo_p95_ms']} ms, "
+        f"saturated p95 {result['echo_saturated_p95_ms']} ms, "
         f"peak RSS {result['echo_peak_rss_mb']} MB"
     )
     if args.json:

@@ -32,6 +32,7 @@ from bot.services.timezones import place_from_text
 from bot.services.users import mark_blocked
 from bot.settings import Settings
 from catalog import default_catalog
+from catalog.regions import normalize_region, region_name
 from handlers import menu, register
 
 log = logging.getLogger(__name__)
@@ -55,13 +56,16 @@ _warming: set[asyncio.Task[None]] = set()
 
 
 def _warm_up_in_background() -> None:
-    """Load the town gazetteer and the language models in a thread, once per process, so
-    the first worker who types a town or a Spanish word does not wait for them (about a
-    second each) and start-up does not either."""
+    """Load the town gazetteer, the language models and the ISO 3166-2 state names in a
+    thread, once per process, so the first worker who types a town or a Spanish word or
+    picks a country does not wait for them (up to a second each) and start-up does not
+    either."""
 
     def load() -> None:
         place_from_text("Houston")
         language_of("hola amigo")
+        normalize_region("Nuevo México")
+        region_name("US-TX")
 
     task = asyncio.create_task(asyncio.to_thread(load))
     _warming.add(task)  # keep a reference until done (asyncio holds tasks weakly)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -29,21 +29,12 @@ KEEP_DONE = timedelta(days=2)
 
 # Every chat waits while a batch is stored, so on SQLite a lock is given up on sooner
 # than the handlers' 5 s (and the batch is then handled from memory).
-SQLITE_LOCK_WAIT_MS = 1000
+SQLITE_LOCK_WAIT = 1.0
 
 
 def make_inbox_engine(url: str) -> AsyncEngine:
     """An engine of the inbox's own, so its lock wait differs from the handlers'."""
-    engine = make_engine(url, pool_size=2)
-    if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _shorter_lock_wait(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
-            cursor.close()
-
-    return engine
+    return make_engine(url, pool_size=2, sqlite_lock_wait=SQLITE_LOCK_WAIT)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ Try it: `make demo`, then `/start`.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
@@ -26,10 +27,12 @@ from telegram.warnings import PTBUserWarning
 
 from bot.callbacks import Flow, for_action, for_flow
 from bot.i18n import N_
+from bot.intents import Intent, read_intent
 from bot.runtime import ToolboxContext
 from bot.services import profiles
-from handlers import badges, profile, questions, recommend, verify
+from handlers import badges, privacy, profile, questions, recommend, verify
 from handlers.chat import Button, Turn, begin_turn, escape, private_only
+from handlers.help import send_help
 from handlers.question import Answer, Asking, Offer, Question, Value
 from handlers.understanding import understand
 
@@ -211,10 +214,27 @@ async def button_pressed(update: Update, context: ToolboxContext) -> str | int |
     return await _answer(turn, on_screen, data.arg)
 
 
+# Asked something else mid-question ("help", "who can see my answers?", "hi"): answer
+# it, then ask the question again, instead of "didn't catch that" or keeping it as goals.
+async def _say_nothing(turn: Turn) -> None:
+    return None
+
+
+ASIDES: dict[Intent, Callable[[Turn], Awaitable[None]]] = {
+    Intent.HELP: send_help,
+    Intent.PRIVACY: privacy.show_privacy,
+    Intent.GREETING: _say_nothing,
+    Intent.THANKS: _say_nothing,
+}
+
+
 async def text_typed(update: Update, context: ToolboxContext) -> str | int:
     turn = await begin_turn(update, context)
     question = _on_screen(context)
     text = (update.effective_message.text or "") if update.effective_message else ""
+    if (aside := ASIDES.get(read_intent(text))) is not None:  # before "help" reads "helper"
+        await aside(turn)
+        return await ask(turn, question, edit=False)
     reading = question.read(text, await _asking(turn))
     if isinstance(reading, Offer):
         return await _offer(turn, question, reading)

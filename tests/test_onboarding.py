@@ -188,3 +188,20 @@ async def test_moving_region_in_the_profile_moves_the_timezone(harness: Harness)
     back = await reply_to(worker, worker.send("Ontario"))
     assert "Region: Ontario" in texts(back)
     assert "America/Toronto" in texts(back)
+
+
+async def test_asking_for_help_mid_question_answers_then_asks_again(harness: Harness) -> None:
+    worker = harness.emulator.user(1012, "Ana", language_code="en")
+    await reply_to(worker, worker.send("/start"))
+    await reply_to(worker, worker.press("Welder"))
+    replies = await reply_to(worker, worker.send("help"))
+    assert "/recommend: the three credentials worth your time" in texts(replies)
+    assert replies[-1].text == "Where are you in your trade?"
+    assert "Apprentice" in replies[-1].buttons[0]
+    await reply_to(worker, worker.press("Apprentice"))
+    # At the goals question a question about privacy is answered, not kept as own words.
+    replies = await reply_to(worker, worker.send("who can see my answers?"))
+    assert "What I keep about you, and why" in texts(replies)
+    assert replies[-1].text.startswith("What do you want next?")
+    profile = await profile_of(harness, 1012)
+    assert profile.experience == "apprentice" and profile.about is None and profile.goals == []

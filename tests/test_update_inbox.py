@@ -13,6 +13,7 @@ from bot.__main__ import main
 from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.models import InboxUpdate
 from bot.inbox import DONE, SET_ASIDE
+from bot.inbox_intake import _cancel_until_done
 from tests.conftest import Harness
 from tests.story import texts
 
@@ -137,3 +138,26 @@ async def test_one_chats_updates_are_answered_in_order_while_chats_run_together(
         assert len(shown) == 3, shown
         for text, marker in zip(shown, ("OSHA 10", "608", "70E"), strict=True):
             assert marker in text, shown
+
+
+async def test_stopping_the_poller_survives_a_lost_cancellation() -> None:
+    # A library on the way may swallow a cancellation; the poller then runs on and a stop
+    # that cancelled once waited forever.
+    polls = 0
+
+    async def poller() -> None:
+        nonlocal polls
+        swallowed = False
+        while True:
+            polls += 1
+            try:
+                await asyncio.sleep(0.05)
+            except asyncio.CancelledError:
+                if swallowed:
+                    raise
+                swallowed = True  # the first one is lost
+
+    task = asyncio.create_task(poller())
+    await asyncio.sleep(0.01)
+    await asyncio.wait_for(_cancel_until_done(task), 5)
+    assert task.cancelled() and polls >= 2

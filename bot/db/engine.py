@@ -12,8 +12,14 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.db.sqlite_writers import take_turns
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+SQLITE_LOCK_WAIT = 5.0  # seconds a write waits for another writer before giving up
+
+
+def make_engine(
+    url: str, *, sqlite_lock_wait: float = SQLITE_LOCK_WAIT, **kwargs: Any
+) -> AsyncEngine:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+asyncpg://" + url.split("://", 1)[1]
     engine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"), **kwargs)
@@ -26,8 +32,10 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={int(sqlite_lock_wait * 1000)}")
             cursor.close()
+
+        take_turns(engine, sqlite_lock_wait)
 
     return engine
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from bot.clock import Clock
 from bot.db.models import DismissedCredential, EarnedCredential, Profile, User
@@ -147,14 +148,34 @@ async def reset_profile(session: AsyncSession, clock: Clock, user_id: int) -> No
 
 
 async def load_profile(session: AsyncSession, user_id: int) -> ProfileView:
-    profile = await session.get(Profile, user_id)
-    user = await session.get(User, user_id)
-    holds = await session.scalars(
-        select(EarnedCredential.credential_id).where(EarnedCredential.user_id == user_id)
+    """At most two statements, on every update's path: the user with their profile (none
+    when this session already holds both), then the credentials they hold and the ones
+    they dismissed, together."""
+    known = session.identity_map  # after an answer is saved both are here: no statement
+    user = known.get(identity_key(User, user_id))
+    profile = known.get(identity_key(Profile, user_id))
+    if user is None or profile is None:
+        found = (
+            await session.execute(
+                select(User, Profile)
+                .outerjoin(Profile, Profile.user_id == User.id)
+                .where(User.id == user_id)
+            )
+        ).first()
+        user, profile = found if found is not None else (None, None)
+    lists = await session.execute(
+        select(literal("held"), EarnedCredential.credential_id)
+        .where(EarnedCredential.user_id == user_id)
+        .union_all(
+            select(literal("dismissed"), DismissedCredential.credential_id).where(
+                DismissedCredential.user_id == user_id
+            )
+        )
     )
-    dismissed = await session.scalars(
-        select(DismissedCredential.credential_id).where(DismissedCredential.user_id == user_id)
-    )
+    holds: list[str] = []
+    dismissed: list[str] = []
+    for kind, credential_id in lists:
+        (holds if kind == "held" else dismissed).append(credential_id)
     return ProfileView(
         trade=profile.trade if profile else None,
         experience=profile.experience if profile else None,
