@@ -263,7 +263,7 @@ async def measure_toolbox(
         finally:
             stderr = await stop_process(process)
         if process.returncode not in (0, -signal.SIGTERM):
-            Path("/tmp/bot.err").write_text(stderr); raise RuntimeError(f"the bot exited with {process.returncode}: {stderr[-2000:]}")
+            raise RuntimeError(f"the bot exited with {process.returncode}: {stderr[-2000:]}")
         return measure, paced, len(scripts[0][1])
 
 
