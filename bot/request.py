@@ -179,13 +179,18 @@ class AiohttpRequest(BaseRequest):
                 headers=headers,
                 timeout=_timeout(read_timeout, write_timeout, connect_timeout),
             ) as response:
-                return response.status, await response.read()
+                status, payload = response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's own timeouts are TimeoutErrors too
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc
         finally:
             slots.release()
+        if log.isEnabledFor(logging.DEBUG):
+            # What httpx logs at INFO; the token in the URL is redacted by the formatter
+            # (bot/logging_setup.py).
+            log.debug("HTTP Request: %s %s %d", method, url, status)
+        return status, payload
 
 
 def _multipart(request_data: RequestData) -> aiohttp.FormData:
