@@ -13,8 +13,9 @@ rate limiter, the intake and the error handler see the same errors:
 - files go as multipart/form-data with the other parameters as form fields.
 
 One thing differs on the wire: requests without files send one JSON object
-(`application/json`, which the Bot API accepts) instead of a urlencoded form, one
-`json` call in C where the form quoted every character in Python.
+(`application/json`, which the Bot API accepts, keyboards as nested objects) instead of a
+urlencoded form of JSON strings: one C-level encode instead of one `json.dumps` per
+parameter and then URL quoting.
 
 How the four timeouts map onto aiohttp's:
 
