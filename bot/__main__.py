@@ -163,6 +163,7 @@ async def _broadcast(settings: Settings, token: str, text: str, *, dry_run: bool
     from bot.db.engine import make_engine, make_sessionmaker
     from bot.db.migrate import upgrade_to_head
     from bot.ratelimit import ToolboxRateLimiter
+    from bot.request import AiohttpRequest
 
     engine = make_engine(settings.database_url)
     bot = ExtBot(
@@ -170,6 +171,8 @@ async def _broadcast(settings: Settings, token: str, text: str, *, dry_run: bool
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.file_base_url,
         rate_limiter=ToolboxRateLimiter(limits=settings.flood_limits),
+        request=AiohttpRequest(),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),  # never polls
     )
     try:
         await upgrade_to_head(engine)

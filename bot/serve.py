@@ -63,7 +63,7 @@ async def start_bot(
     services = await build_services(settings, clock)
     services.leadership = leadership
     health = Health(services.engine, clock, leadership)
-    application = build_application(services, token)
+    application = build_application(services, token, poll_timeout=poll_timeout)
     inbox_engine = make_inbox_engine(settings.database_url)
     intake = UpdateIntake(application, UpdateInbox(make_sessionmaker(inbox_engine), clock))
     try:

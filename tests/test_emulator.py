@@ -43,6 +43,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.request import AiohttpRequest
 from emulator import BotApiEmulator, EmulatedUser, NoReplyError
 from emulator.formatting import format_text, parse_html
 from emulator.media import tiny_png
@@ -57,9 +58,13 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
         yield emulator
 
 
-@pytest.fixture
-async def bot(emu: BotApiEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=emu.api_url, base_file_url=emu.file_url) as real_bot:
+@pytest.fixture(params=["httpx", "aiohttp"])
+async def bot(emu: BotApiEmulator, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    """PTB's own HTTP client, and the bot's (bot/request.py): the same answers through both."""
+    clients: dict[str, AiohttpRequest] = {}
+    if request.param == "aiohttp":
+        clients = {"request": AiohttpRequest(), "get_updates_request": AiohttpRequest()}
+    async with Bot(TOKEN, base_url=emu.api_url, base_file_url=emu.file_url, **clients) as real_bot:
         yield real_bot
 
 

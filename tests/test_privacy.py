@@ -216,13 +216,14 @@ def _mentions(row: tuple, owner: int) -> bool:
 def production_logging() -> Any:
     """Logging as `python -m bot run` sets it up (into a buffer), put back afterwards."""
     root = logging.getLogger()
-    saved = root.handlers[:], root.level, logging.getLogger("httpx").level
+    chatty = logging.getLogger("bot.request")  # logs every request's URL at DEBUG
+    saved = root.handlers[:], root.level, chatty.level
     buffer = io.StringIO()
     configure_logging("INFO", TOKEN, stream=buffer)
-    logging.getLogger("httpx").setLevel(logging.INFO)  # even a chatty library is redacted
+    chatty.setLevel(logging.DEBUG)  # even a logger that shows the URLs is redacted
     yield buffer
     root.handlers[:], root.level = saved[0], saved[1]
-    logging.getLogger("httpx").setLevel(saved[2])
+    chatty.setLevel(saved[2])
 
 
 async def test_export_then_delete_covers_every_table_and_spares_the_other_worker(
@@ -277,7 +278,7 @@ async def test_export_then_delete_covers_every_table_and_spares_the_other_worker
         assert others and all(row in rows for row in others), name
 
     logged = production_logging.getvalue()
-    assert "HTTP Request: POST" in logged  # the chatty library did log its URLs
+    assert "HTTP Request: POST" in logged  # the chatty logger did log its URLs
     assert TOKEN not in logged and TOKEN.split(":")[1] not in logged
     assert secret_words not in logged
     assert "Erased user data on request" in logged
