@@ -20,9 +20,11 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
@@ -224,40 +226,27 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
             async with self._sessions.begin() as session:
                 if self._fence is not None:
                     await self._fence(session)
-                insert = _insert_for(session)
-                for (kind, owner_id), value in data.items():
-                    if value is DROP:
-                        await session.execute(
-                            delete(PersistedData).where(
-                                PersistedData.kind == kind, PersistedData.owner_id == owner_id
-                            )
-                        )
-                    else:
-                        await session.execute(
-                            insert(PersistedData)
-                            .values(kind=kind, owner_id=owner_id, data=value, updated_at=now)
-                            .on_conflict_do_update(
-                                index_elements=["kind", "owner_id"],
-                                set_={"data": value, "updated_at": now},
-                            )
-                        )
-                for (name, key), state in states.items():
-                    if state is None:
-                        await session.execute(
-                            delete(ConversationState).where(
-                                ConversationState.name == name, ConversationState.key == key
-                            )
-                        )
-                    else:
-                        document = {"state": state}
-                        await session.execute(
-                            insert(ConversationState)
-                            .values(name=name, key=key, state=document, updated_at=now)
-                            .on_conflict_do_update(
-                                index_elements=["name", "key"],
-                                set_={"state": document, "updated_at": now},
-                            )
-                        )
+                writes = _statements(session.get_bind().dialect.name)
+                connection = await session.connection()
+                batches = (
+                    (writes.drop_data, [
+                        {"k": kind, "o": owner} for (kind, owner), v in data.items() if v is DROP
+                    ]),
+                    (writes.upsert_data, [
+                        {"kind": kind, "owner_id": owner, "data": v, "updated_at": now}
+                        for (kind, owner), v in data.items() if v is not DROP
+                    ]),
+                    (writes.drop_state, [
+                        {"n": name, "k": key} for (name, key), v in states.items() if v is None
+                    ]),
+                    (writes.upsert_state, [
+                        {"name": name, "key": key, "state": {"state": v}, "updated_at": now}
+                        for (name, key), v in states.items() if v is not None
+                    ]),
+                )  # fmt: skip
+                for statement, rows in batches:
+                    if rows:  # one executemany per kind of write
+                        await connection.execute(statement, rows)
                 if done:
                     await session.execute(mark_done(done, now))
         except Exception as exc:
@@ -283,8 +272,35 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         return True
 
 
-def _insert_for(session: AsyncSession) -> Any:
-    """INSERT with ON CONFLICT for this session's database (SQLite and PostgreSQL both have
-    it): one statement per write instead of the ORM's SELECT then UPDATE."""
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+@dataclass(frozen=True)
+class _Writes:
+    upsert_data: Any
+    drop_data: Any
+    upsert_state: Any
+    drop_state: Any
+
+
+@cache
+def _statements(dialect: str) -> _Writes:
+    """The four writes, built once per database kind and run with many rows each. INSERT
+    with ON CONFLICT (SQLite and PostgreSQL both have it): one statement per row instead of
+    the ORM's SELECT then UPDATE; Core, not the ORM, as nothing here is read back."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    data = insert(PersistedData)
+    state = insert(ConversationState)
+    return _Writes(
+        upsert_data=data.on_conflict_do_update(
+            index_elements=["kind", "owner_id"],
+            set_={"data": data.excluded.data, "updated_at": data.excluded.updated_at},
+        ),
+        drop_data=delete(PersistedData).where(
+            PersistedData.kind == bindparam("k"), PersistedData.owner_id == bindparam("o")
+        ),
+        upsert_state=state.on_conflict_do_update(
+            index_elements=["name", "key"],
+            set_={"state": state.excluded.state, "updated_at": state.excluded.updated_at},
+        ),
+        drop_state=delete(ConversationState).where(
+            ConversationState.name == bindparam("n"), ConversationState.key == bindparam("k")
+        ),
+    )

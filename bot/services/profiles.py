@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import bindparam, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
@@ -147,6 +147,24 @@ async def reset_profile(session: AsyncSession, clock: Clock, user_id: int) -> No
     profile.updated_at = clock.now()
 
 
+# Built once: load_profile runs on nearly every update, and building a statement costs
+# more than running it.
+_USER_AND_PROFILE = (
+    select(User, Profile)
+    .outerjoin(Profile, Profile.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+)
+_HELD_AND_DISMISSED = (
+    select(literal("held"), EarnedCredential.credential_id)
+    .where(EarnedCredential.user_id == bindparam("user_id"))
+    .union_all(
+        select(literal("dismissed"), DismissedCredential.credential_id).where(
+            DismissedCredential.user_id == bindparam("user_id")
+        )
+    )
+)
+
+
 async def load_profile(session: AsyncSession, user_id: int) -> ProfileView:
     """At most two statements, on every update's path: the user with their profile (none
     when this session already holds both), then the credentials they hold and the ones
@@ -155,23 +173,9 @@ async def load_profile(session: AsyncSession, user_id: int) -> ProfileView:
     user = known.get(identity_key(User, user_id))
     profile = known.get(identity_key(Profile, user_id))
     if user is None or profile is None:
-        found = (
-            await session.execute(
-                select(User, Profile)
-                .outerjoin(Profile, Profile.user_id == User.id)
-                .where(User.id == user_id)
-            )
-        ).first()
+        found = (await session.execute(_USER_AND_PROFILE, {"user_id": user_id})).first()
         user, profile = found if found is not None else (None, None)
-    lists = await session.execute(
-        select(literal("held"), EarnedCredential.credential_id)
-        .where(EarnedCredential.user_id == user_id)
-        .union_all(
-            select(literal("dismissed"), DismissedCredential.credential_id).where(
-                DismissedCredential.user_id == user_id
-            )
-        )
-    )
+    lists = await session.execute(_HELD_AND_DISMISSED, {"user_id": user_id})
     holds: list[str] = []
     dismissed: list[str] = []
     for kind, credential_id in lists:
