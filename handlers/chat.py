@@ -24,7 +24,7 @@ from bot.language_id import language_of
 from bot.runtime import ToolboxContext
 from bot.services.profiles import ProfileView
 from bot.services.timezones import timezone_from_text
-from bot.services.users import choose_language, touch_user
+from bot.services.users import choose_language, known_speaker, touch_user
 from catalog import normalize_region
 
 log = logging.getLogger(__name__)
@@ -144,13 +144,19 @@ async def begin_turn(update: Update, context: ToolboxContext) -> Turn:
     services = context.services
     spoken: str | None = None
     switched = False
+    name = user.first_name or ""
+    known = known_speaker(
+        services.engine.sync_engine, services.clock, user.id, name, user.language_code
+    )
+    if known is not None and (known.language_chosen or not _may_check_language(update, context)):
+        return Turn(update, context, user.id, translator(known.language))  # no session
     try:
         async with services.sessions.begin() as session:
             row = await touch_user(
                 session,
                 services.clock,
                 user.id,
-                user.first_name or "",
+                name,
                 user.language_code,
                 default_tz=services.settings.default_timezone,
             )
@@ -172,12 +178,18 @@ async def begin_turn(update: Update, context: ToolboxContext) -> Turn:
     return turn
 
 
+def _may_check_language(update: Update, context: ToolboxContext) -> bool:
+    """Typed words (not a command) not yet checked for their language."""
+    message = update.message
+    if message is None or not message.text or message.text.startswith("/"):
+        return False
+    return context.user_data is not None and not context.user_data.get(LANGUAGE_CHECKED)
+
+
 def _first_words_language(update: Update, context: ToolboxContext) -> str | None:
     """The language of the worker's first typed words (checked once, then never again)."""
     message = update.message
-    if message is None or not message.text or message.text.startswith("/"):
-        return None
-    if context.user_data is None or context.user_data.get(LANGUAGE_CHECKED):
+    if message is None or message.text is None or not _may_check_language(update, context):
         return None
     if normalize_region(message.text) or timezone_from_text(message.text):
         return None  # "Florida", "Los Angeles", "Madrid": a place says nothing of the language

@@ -102,6 +102,25 @@ def _transaction_ended(session: Session, transaction: Any) -> None:
             seen.forget(user_id)
 
 
+def known_speaker(
+    bind: Engine | Connection,
+    clock: Clock,
+    user_id: int,
+    first_name: str,
+    language_code: str | None,
+) -> Speaker | None:
+    """What `touch_user` would return, when it would need no statement at all (the user
+    seen unchanged, `_SeenUsers`), without opening a session; else None."""
+    known = _seen_users(bind).users.get(user_id)
+    if (
+        known is not None
+        and (known.first_name, known.language_code) == (first_name[:128], language_code)
+        and clock.now() - known.last_seen_at < SEEN_EVERY
+    ):
+        return known.speaker
+    return None
+
+
 async def touch_user(
     session: AsyncSession,
     clock: Clock,
@@ -121,13 +140,8 @@ async def touch_user(
     first_name = first_name[:128]
     now = clock.now()
     seen = _seen_users(session.get_bind())
-    known = seen.users.get(user_id)
-    if (
-        known is not None
-        and (known.first_name, known.language_code) == (first_name, language_code)
-        and now - known.last_seen_at < SEEN_EVERY
-    ):
-        return known.speaker
+    if (speaker := known_speaker(session.get_bind(), clock, user_id, first_name, language_code)):
+        return speaker
     generation = seen.generation
     user = await session.get(User, user_id)
     if user is None:
