@@ -20,9 +20,13 @@ start the scheduler. Start-up is the time that takes; ours is the time from crea
 dispatcher to its first claim answered. Memory is each process's peak RSS; both processes
 load the same bot stack (catalog, PTB, SQLAlchemy) first, whose size is reported apart.
 
-Telegram allows 30 messages a second, so a full week at 100,000 users (300,000 sends) takes
-at least 2.8 hours of real time whatever the design; `--days` shortens the period.
-With `--json` the last line printed is one JSON object with the figures.
+The default period is a week (`--days 7`): every user's check-in and two study reminders
+fire once each. Telegram allows 30 messages a second, so a full week at 100,000 users
+(300,000 sends) takes at least 2.8 hours of real time whatever the design; `--days 1`
+sends one day's due reminders (about 43,000 at 100,000 users, 25 minutes) through the same
+path. docs/PERFORMANCE.md says which figures came from which period.
+With `--json` the last line printed is one JSON object with the figures; `BENCH_DUMP=path`
+also writes the emulator's send and 429 timestamps there.
 """
 
 from __future__ import annotations
