@@ -20,9 +20,13 @@ start the scheduler. Start-up is the time that takes; ours is the time from crea
 dispatcher to its first claim answered. Memory is each process's peak RSS; both processes
 load the same bot stack (catalog, PTB, SQLAlchemy) first, whose size is reported apart.
 
-Telegram allows 30 messages a second, so a full week at 100,000 users (300,000 sends) takes
-at least 2.8 hours of real time whatever the design; `--days` shortens the period.
-With `--json` the last line printed is one JSON object with the figures.
+The default period is a week (`--days 7`): every user's check-in and two study reminders
+fire once each. Telegram allows 30 messages a second, so a full week at 100,000 users
+(300,000 sends) takes at least 2.8 hours of real time whatever the design; `--days 1`
+sends one day's due reminders (about 43,000 at 100,000 users, 25 minutes) through the same
+path. docs/PERFORMANCE.md says which figures came from which period.
+With `--json` the last line printed is one JSON object with the figures; `BENCH_DUMP=path`
+also writes the emulator's send and 429 timestamps there.
 """
 
 from __future__ import annotations
@@ -367,7 +371,8 @@ def check(expected: list[list[Any]], sent: list[tuple[int, str]]) -> dict[str, i
     """Every expected occurrence against what the emulator received."""
     want_checkins = Counter(user for kind, user, _ in expected if kind == WEEKLY_CHECKIN)
     want_study = Counter(f"{rid} {key}" for kind, rid, key in expected if kind == STUDY)
-    got_checkins = Counter(chat for chat, text in sent if text.startswith("Weekly check-in"))
+    # The check-in opens with an emoji ("📋 Weekly check-in: ..."): match inside the text.
+    got_checkins = Counter(chat for chat, text in sent if "Weekly check-in" in text)
     got_study = Counter(
         text.removeprefix("Study reminder ") for _, text in sent if text.startswith("Study")
     )
@@ -420,6 +425,8 @@ def main() -> None:
         if pg_name:
             asyncio.run(drop_postgres_database(pg_name))
     expected = json.loads(Path(expected_path).read_text())
+    if os.environ.get("BENCH_DUMP"):  # the emulator's timestamps, for studying 429s
+        Path(os.environ["BENCH_DUMP"]).write_text(json.dumps(delivered))
     outcome = check(expected, delivered["sent"])
     sends_per_s, backlog_runs = sustained_rate(delivered["sent_at"])
     first_send = min(delivered["sent_at"], default=0.0)

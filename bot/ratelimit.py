@@ -1,10 +1,14 @@
 """Sends that get through: Telegram's flood limits kept, failures retried for a while.
 
 `ToolboxRateLimiter` is PTB's `AIORateLimiter` (which keeps the 30-a-second overall and the
-20-a-minute group budgets, and waits out 429s) with three changes:
+20-a-minute group budgets, and waits out 429s) with four changes:
 
 - only messages spend the overall budget: callback answers, edits, chat actions and
   getUpdates pass straight through (PTB counts every call that names a chat);
+- the overall budget is taken when a message actually leaves, after any 429 pause, and is
+  given back one second after Telegram answered it (`TrailingWindow`), so no one-second
+  window on Telegram's side ever sees more than 30 (PTB takes budget from a leaky bucket
+  before waiting out a 429 and then releases everything it held at once);
 - a private chat gets about one message a second, with a short burst so a reply of a few
   messages (three cards) is not spread over seconds;
 - 429s, 5xx answers and timeouts are retried with backoff until `retry_for` seconds have
@@ -18,6 +22,7 @@ slowly; we accept that over losing the reply.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dtm
 import logging
 from collections.abc import Callable, Coroutine
@@ -47,10 +52,46 @@ RETRY_FOR = 60.0  # seconds a failing send keeps being retried
 BACKOFF_START, BACKOFF_MAX = 0.5, 8.0
 
 
-def _seconds(retry_after: int | dtm.timedelta) -> float:
-    if isinstance(retry_after, dtm.timedelta):
-        return retry_after.total_seconds()
-    return float(retry_after)
+def retry_after_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked us to wait, in seconds.
+
+    A timedelta with PTB's `PTB_TIMEDELTA` opt-in (set in bot/__init__.py: no deprecation
+    warning); seconds if an operator turned it off.
+    """
+    value: int | float | dtm.timedelta = error.retry_after
+    if isinstance(value, dtm.timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+class TrailingWindow:
+    """At most `limit` messages in flight or answered less than `period` seconds ago.
+
+    Telegram counts a message when it arrives, in a sliding window (the emulator:
+    emulator/flood.py). Spacing departures cannot guarantee that: network and scheduling
+    jitter bunch arrivals together. A slot held until `period` after the answer can: the
+    message that takes the slot back left after that answer, so it arrives more than
+    `period` after the one before it in the window did. This costs the round trip once per
+    slot (30 per 1.005 s at a 5 ms round trip). aiolimiter's leaky bucket cannot express
+    it (it refills on a timer and lets a full bucket go at once after an idle spell), hence
+    this small wrapper around a semaphore.
+    """
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self._slots = asyncio.Semaphore(limit)
+
+    async def acquire(self) -> None:
+        await self._slots.acquire()
+
+    def release_now(self) -> None:
+        """Give the slot back unused (nothing was sent)."""
+        self._slots.release()
+
+    def release_later(self) -> None:
+        """The message was answered (or failed): the slot returns after `period`."""
+        asyncio.get_running_loop().call_later(self.period, self._slots.release)
 
 
 class ToolboxRateLimiter(AIORateLimiter):
@@ -67,6 +108,49 @@ class ToolboxRateLimiter(AIORateLimiter):
         self._limits = limits
         self._retry_for = retry_for
         self._private: dict[int, AsyncLimiter] = {}
+        # Replaces PTB's overall leaky bucket, which `_run_request` below no longer uses.
+        self._window = TrailingWindow(30, 1.0) if limits else None
+
+    async def _run_request(
+        self,
+        chat: bool,
+        group: str | int | bool,
+        allow_paid_broadcast: bool,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+    ) -> JSON:
+        """PTB's `_run_request` with the budget taken after any 429 pause, not before.
+
+        PTB enters its limiters and then waits for a 429 pause to end, so every request
+        queued during the pause already holds budget and they all leave together when it
+        ends: the burst that earns the next 429. Here a request first waits out the pause,
+        then takes its slot, and looks again (a pause may have begun while it queued for
+        the slot) before it leaves.
+        """
+        window = self._window
+        if allow_paid_broadcast or not chat or window is None:
+            return await super()._run_request(
+                chat, group, allow_paid_broadcast, callback, args, kwargs
+            )
+        paused = self._retry_after_event
+        group_context = (
+            self._get_group_limiter(group)
+            if group and self._group_max_rate
+            else contextlib.nullcontext()
+        )
+        await paused.wait()
+        async with group_context:
+            while True:
+                await paused.wait()
+                await window.acquire()
+                if paused.is_set():
+                    break
+                window.release_now()  # a 429 came in while we queued: wait it out first
+            try:
+                return await callback(*args, **kwargs)
+            finally:
+                window.release_later()
 
     def _private_limiter(self, chat_id: int) -> AsyncLimiter:
         if len(self._private) > 4096:  # forget chats whose budget is full again
@@ -111,7 +195,7 @@ class ToolboxRateLimiter(AIORateLimiter):
                 )
             except RetryAfter as exc:
                 error: Exception = exc
-                wait = _seconds(exc._retry_after) + 0.1  # the public getter warns
+                wait = retry_after_seconds(exc) + 0.1
             except BadRequest:
                 raise  # our mistake: the same request would fail again
             except NetworkError as exc:  # 5xx, timeouts, connection errors

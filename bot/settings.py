@@ -40,10 +40,10 @@ class Settings(BaseSettings):
     reminder_batch_size: int = Field(default=100, ge=1, le=1000)
     reminder_lease_seconds: int = Field(default=120, ge=10)
     reminder_send_timeout: float = Field(default=10.0, gt=0)  # seconds to wait for Telegram
-    # Reminders go out evenly at this pace: just under Telegram's 30 messages a second, so
-    # any one-second window holds at most 30 with ~25 ms to spare for network jitter
-    # (higher only makes sense against a Bot API server without flood limits, as in tests).
-    reminder_sends_per_second: float = Field(default=29.3, gt=0)
+    # Reminders go out evenly at this pace, just under Telegram's 30 messages a second. The
+    # bot's rate limiter holds each of the 30 slots until a second after Telegram answered,
+    # so jitter cannot earn a 429 whatever this says; it only keeps sends spread out.
+    reminder_sends_per_second: float = Field(default=29.7, gt=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -1,5 +1,6 @@
 """`/earned`: record a credential you hold (search as you type), when you earned it, and
-when it expires; renewal alerts follow 90, 30 and 7 days before and on the day.
+when it expires; renewal alerts follow 90, 30 and 7 days before and on the day. A renewal
+alert's "I renewed it" moves the expiry on by one renewal period (or asks the new date).
 
 Try it: /earned, type "OSHA 30", tap the match, tap "Today".
 """
@@ -20,11 +21,26 @@ from telegram.ext import (
 from telegram.helpers import create_deep_linked_url
 from telegram.warnings import PTBUserWarning
 
-from bot.callbacks import Button, Flow, credential_code, credential_from_code, for_flow
+from bot.callbacks import (
+    Button,
+    Flow,
+    credential_code,
+    credential_from_code,
+    for_action,
+    for_flow,
+)
 from bot.i18n import N_, Translator
+from bot.reminders.kinds.renewal import RENEWED
 from bot.runtime import ToolboxContext
 from bot.services import earned
-from bot.services.earned import Expiry, Recorded, add_months, expiry_rule, parse_date
+from bot.services.earned import (
+    Expiry,
+    NotHeld,
+    Recorded,
+    add_months,
+    expiry_rule,
+    parse_date,
+)
 from bot.services.linkedin import add_to_profile_url
 from bot.services.toolbox import HeldCredential, held_credentials
 from catalog import suggest_credentials
@@ -32,8 +48,8 @@ from handlers.chat import Turn, begin_turn, escape, private_only, shorten
 from handlers.plans import zone_and_today
 
 FLOW = Flow.EARNED
-NAME, WHEN, EXPIRES = "ea_name", "ea_when", "ea_expires"
-PICKED, EARNED_ON = "earned_credential", "earned_on"
+NAME, WHEN, EXPIRES, RENEWED_EXPIRES = "ea_name", "ea_when", "ea_expires", "ea_renewed"
+PICKED, EARNED_ON, RENEWING = "earned_credential", "earned_on", "earned_renewing"
 MONTHS_AGO = (0, 12, 24, 36)
 SHOWN = 5  # with the prompt, one phone screen
 
@@ -266,6 +282,91 @@ async def save(turn: Turn, expires_on: date | None, worker_says_unknown: bool = 
     return ConversationHandler.END
 
 
+async def renewed_pressed(update: Update, context: ToolboxContext) -> str | int | None:
+    """A renewal alert's "I renewed it": renewed today, so the expiry moves on by one
+    catalog renewal period; without one, ask the date on the renewed card."""
+    turn = await begin_turn(update, context)
+    data = await turn.button()
+    if data is None:
+        return None
+    if not data.arg.isdigit():
+        await turn.say(turn.t("That button is no longer valid."), edit=False)
+        return ConversationHandler.END
+    context.user_data[RENEWING] = int(data.arg)
+    return await renew(turn, None)
+
+
+async def renewed_expiry_typed(update: Update, context: ToolboxContext) -> str | int:
+    turn = await begin_turn(update, context)
+    text = update.effective_message.text if update.effective_message else ""
+    day = parse_date(text or "")
+    today = await _today(turn)
+    if day is None or day <= today or day.year > 2100:
+        return await ask_renewed_expiry(turn, turn.t("Sorry, I need a date after today."))
+    return await renew(turn, day)
+
+
+async def ask_renewed_expiry(turn: Turn, note: str = "") -> str:
+    text = turn.t(
+        "The catalog doesn't say how long a renewal lasts. Type the new expiry date on "
+        'your card ("2029-06-30"), or /cancel.'
+    )
+    await turn.say(f"{note}\n\n{text}" if note else text, edit=False)
+    return RENEWED_EXPIRES
+
+
+async def renew(turn: Turn, expires_on: date | None) -> str | int:
+    """Record the renewal (today) and say when the next alerts come."""
+    t = turn.t
+    services = turn.context.services
+    earned_id = turn.context.user_data.get(RENEWING)
+    held = None
+    if isinstance(earned_id, int):
+        async with services.sessions() as session:
+            held = next(
+                (
+                    h
+                    for h in await earned.list_earned(session, turn.user_id)
+                    if h.earned_id == earned_id
+                ),
+                None,
+            )
+    credential = services.catalog.credentials.get(held.credential_id) if held else None
+    if held is None or credential is None:
+        turn.context.user_data.pop(RENEWING, None)
+        await turn.say(
+            t("That credential is no longer in your list. /earned shows what you hold."), edit=False
+        )
+        return ConversationHandler.END
+    zone, today = await zone_and_today(turn)
+    try:
+        async with services.sessions.begin() as session:
+            recorded = await earned.record_renewal(
+                session, services.clock, turn.user_id, held.earned_id, credential, today, zone,
+                expires_on=expires_on,
+            )  # fmt: skip
+    except NotHeld:
+        turn.context.user_data.pop(RENEWING, None)
+        await turn.say(
+            t("That credential is no longer in your list. /earned shows what you hold."), edit=False
+        )
+        return ConversationHandler.END
+    if recorded.expiry == Expiry.ASK:
+        return await ask_renewed_expiry(turn, "✓ " + escape(credential.name))
+    turn.context.user_data.pop(RENEWING, None)
+    await turn.say(
+        t(
+            "✓ <b>{name}</b> renewed on {date}.",
+            name=escape(credential.name),
+            date=today.isoformat(),
+        )
+        + "\n"
+        + expiry_note(t, recorded, today),
+        edit=False,
+    )
+    return ConversationHandler.END
+
+
 async def cancel(update: Update, context: ToolboxContext) -> int:
     turn = await begin_turn(update, context)
     await turn.say(turn.t("Okay, stopped. Nothing changed."), edit=False)
@@ -275,16 +376,21 @@ async def cancel(update: Update, context: ToolboxContext) -> int:
 def build() -> ConversationHandler:  # type: ignore[type-arg]
     text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     buttons = CallbackQueryHandler(earned_pressed, pattern=for_flow(FLOW))
+    renewed = CallbackQueryHandler(renewed_pressed, pattern=for_action(FLOW, RENEWED))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)  # per_message=False on purpose
         return ConversationHandler(
             name="earned",
             persistent=True,
-            entry_points=[CommandHandler("earned", earned_command)],
+            entry_points=[
+                CommandHandler("earned", earned_command),
+                CallbackQueryHandler(renewed_pressed, pattern=for_action(FLOW, RENEWED)),
+            ],
             states={
                 NAME: [MessageHandler(text, name_typed), buttons],
                 WHEN: [MessageHandler(text, when_typed), buttons],
                 EXPIRES: [MessageHandler(text, expiry_typed), buttons],
+                RENEWED_EXPIRES: [MessageHandler(text, renewed_expiry_typed), renewed],
             },
             fallbacks=[CommandHandler("cancel", cancel)],
             allow_reentry=True,

@@ -1,6 +1,6 @@
-"""ToolboxRateLimiter on its own: Telegram's message budget is spent on messages only, and
-failures are retried for a bounded time. (End to end through the emulator: see
-test_send_faults.py.)"""
+"""ToolboxRateLimiter on its own: Telegram's message budget is spent on messages only,
+failures are retried for a bounded time, and a 429 pause is not followed by a burst.
+(Replies end to end through the emulator: see test_send_faults.py.)"""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
 
 from bot.ratelimit import ToolboxRateLimiter
+from emulator import BotApiEmulator
+from tests.conftest import TOKEN
 
 
 class Api:
@@ -73,3 +76,28 @@ async def test_retries_stop_after_retry_for_and_bad_requests_are_not_retried() -
     with pytest.raises(BadRequest):
         await call(limiter, wrong, "sendMessage", 7)
     assert wrong.calls == 1
+
+
+async def test_after_a_429_pause_no_burst_exceeds_telegrams_window(
+    emulator: BotApiEmulator,
+) -> None:
+    """90 reminders to 90 people, and Telegram answers the first one with a 429: the pause
+    must not bank budget, so no one-second window the emulator measures sees more than 30
+    and it refuses none (the scripted 429 is the only one)."""
+    emulator.flood_control = True
+    people = [emulator.user(8000 + n, f"W{n}", started=True).id for n in range(90)]
+    emulator.faults.fail(429, times=1, retry_after=1)
+    started = time.monotonic()
+    async with ExtBot(TOKEN, base_url=emulator.api_url, rate_limiter=ToolboxRateLimiter()) as bot:
+        await asyncio.wait_for(
+            asyncio.gather(*(bot.send_message(chat, "Study reminder") for chat in people)), 30
+        )
+    assert time.monotonic() - started < 10
+    refused = [call for call in emulator.errors if call.error is not None]
+    assert refused == [] and len(emulator.faults.injected) == 1
+    arrived = sorted(call.at for call in emulator.calls_to("sendMessage") if call.ok)
+    assert len(arrived) == 90
+    busiest = max(
+        sum(1 for at in arrived[index:] if at < first + 1.0) for index, first in enumerate(arrived)
+    )
+    assert busiest <= 30

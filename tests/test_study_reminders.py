@@ -154,6 +154,6 @@ async def test_renewal_alerts_at_90_30_7_and_0_days_none_for_never_expiring(
         ), alert[0].text
         assert "Renewal needs 8 continuing-education hours." in alert[0].text
         assert "Issuer's note: 8 hours of refresher training every year" in alert[0].text
-        assert alert[0].reply_markup["inline_keyboard"][0][0]["text"] == "Issuer's page"
+        assert alert[0].reply_markup["inline_keyboard"][1][0]["text"] == "Issuer's page"
     report = await tick_at(harness, utc(2030, 1, 1, 0, 0))
     assert report.sent == 0  # nothing more, and nothing ever for OSHA 30

@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes
 
 from bot.callbacks import pack
+from bot.ratelimit import retry_after_seconds
 from bot.reminders import engine
 from bot.reminders.engine import Batch, Outcome, Result
 from bot.reminders.kinds import KINDS, Due, Outgoing
@@ -29,28 +30,30 @@ log = logging.getLogger(__name__)
 Composed = tuple[Due, Outgoing | BaseException | None]
 
 JOB_NAME = "reminder-dispatcher"
-# One send in flight. After a 429 the bot's rate limiter holds every request for
-# retry_after and then releases them together; with more in flight, that burst plus the
-# steady pace overfills Telegram's next one-second window and earns the next 429.
-CONCURRENT_SENDS = 1
+# A few sends in flight, so one slow round trip (or the next batch's database work on the
+# same event loop) does not leave Telegram's budget idle. The bot's rate limiter is what
+# keeps every one-second window at 30 or fewer, 429 pause or not (bot/ratelimit.py).
+CONCURRENT_SENDS = 4
 
 
 class EvenPace:
-    """Spaces sends 1/rate apart on an absolute schedule.
+    """Spaces sends 1/rate apart on an absolute schedule, catching up after a short stall.
 
-    Written here because the libraries at hand drift or burst: a leaky bucket of one
-    (aiolimiter) loses each timer's overshoot, so 29 a second becomes about 28, and a
-    bigger bucket lets a burst through after an idle spell. Slots are never banked: after
-    a pause the next send goes at once and the one after a full interval later.
+    Written here because aiolimiter's leaky bucket of one loses each timer's overshoot
+    (29 a second becomes about 28). A stall (a busy event loop, a slow round trip) would
+    otherwise cost its length in sends; up to `catch_up` slots are made up instead, as
+    fast as the bot's rate limiter allows, and that limiter (not this pace) is what keeps
+    Telegram's window at 30 (bot/ratelimit.py).
     """
 
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, catch_up: int = 8) -> None:
         self.interval = 1 / rate
+        self.catch_up = catch_up * self.interval
         self._next = float("-inf")
 
     async def wait(self) -> None:
         now = asyncio.get_running_loop().time()
-        slot = max(self._next, now)
+        slot = max(self._next, now - self.catch_up)
         self._next = slot + self.interval  # taken before sleeping: concurrent callers queue
         if slot > now:
             await asyncio.sleep(slot - now)
@@ -81,9 +84,7 @@ def classify(error: BaseException) -> tuple[Outcome, float | None]:
     if isinstance(error, Forbidden):
         return Outcome.BLOCKED, None
     if isinstance(error, RetryAfter):
-        retry_after = error.retry_after
-        seconds = retry_after.total_seconds() if isinstance(retry_after, timedelta) else retry_after
-        return Outcome.TRANSIENT, float(seconds)
+        return Outcome.TRANSIENT, retry_after_seconds(error)
     if isinstance(error, BadRequest):  # a NetworkError subclass in PTB: test it first
         return Outcome.REJECTED, None
     if isinstance(error, NetworkError):  # timeouts, 5xx, connection resets
@@ -119,36 +120,43 @@ class ReminderDispatcher:
         # The job and the demo's /time may both call in; one tick at a time per process.
         self._lock = asyncio.Lock()
         self._sends = asyncio.Semaphore(CONCURRENT_SENDS)
-        # Evenly spaced, not in bursts: the bot's rate limiter (a leaky bucket) lets 30 go
-        # at once and 30 more within the second, which Telegram's sliding window answers
-        # with 429s.
+        # Evenly spaced rather than 30 at once and then a wait: the limiter would allow the
+        # burst, but spread out the round trips stay short and the limiter rarely waits.
         self._pace = EvenPace(settings.reminder_sends_per_second)
 
     async def dispatch_due(self) -> TickReport:
         """Send every reminder due now (up to the tick budget); return what happened.
 
-        Batches overlap: while one batch is being sent, the next is claimed and composed,
-        so the database work never leaves Telegram's budget idle.
+        Batches overlap: while one batch is being sent, the one before is recorded and the
+        next is claimed and composed, so the database work never leaves Telegram's budget
+        idle. Leases keep the claimed rows out of other claims until they are recorded.
         """
         report = TickReport()
         async with self._lock:
             clock = self.services.clock
             started = clock.now()
             prepared = await self._prepare(report)
-            while prepared is not None:
-                batch, composed = prepared
-                sending = asyncio.ensure_future(
-                    asyncio.gather(*(self._send(due, what) for due, what in composed))
-                )
-                try:
-                    more = batch.scanned >= self.batch_size
-                    within = clock.now() - started <= self.tick_budget
-                    prepared = await self._prepare(report) if more and within else None
-                finally:
-                    # Whatever happened meanwhile, what was sent is recorded.
-                    results = list(await sending)
-                    if results:
-                        await self._record(batch, results, report)
+            sent: tuple[Batch, list[Result]] | None = None  # sent, not yet recorded
+            try:
+                while prepared is not None:
+                    batch, composed = prepared
+                    sending = asyncio.ensure_future(
+                        asyncio.gather(*(self._send(due, what) for due, what in composed))
+                    )
+                    try:
+                        if sent is not None:  # the last batch's record, while this one goes
+                            recording, sent = sent, None
+                            if recording[1]:
+                                await self._record(*recording, report)
+                        more = batch.scanned >= self.batch_size
+                        within = clock.now() - started <= self.tick_budget
+                        prepared = await self._prepare(report) if more and within else None
+                    finally:
+                        # Whatever happened meanwhile, what was sent gets recorded.
+                        sent = (batch, list(await sending))
+            finally:
+                if sent is not None and sent[1]:
+                    await self._record(*sent, report)
         return report
 
     async def _prepare(self, report: TickReport) -> tuple[Batch, list[Composed]] | None:

@@ -100,6 +100,39 @@ async def record_earned(
     return Recorded(row.id, rule, expires_on, is_new)
 
 
+class NotHeld(LookupError):
+    """The credential is not (or no longer) in this worker's list."""
+
+
+async def record_renewal(
+    session: AsyncSession,
+    clock: Clock,
+    user_id: int,
+    earned_id: int,
+    credential: Credential,
+    renewed_on: date,
+    zone: str,
+    expires_on: date | None = None,
+) -> Recorded:
+    """The worker renewed a held credential on `renewed_on`: move its expiry and its alerts.
+
+    The new expiry is the worker's date, else one catalog renewal period from the renewal
+    date; with neither the answer is `Expiry.ASK` and nothing changes.
+    """
+    row = await session.get(EarnedCredential, earned_id)
+    if row is None or row.user_id != user_id or row.credential_id != credential.id:
+        raise NotHeld(earned_id)
+    renewal = credential.renewal
+    if expires_on is None and renewal is not None and renewal.expires and renewal.months:
+        expires_on = add_months(renewed_on, renewal.months)
+    if expires_on is None:
+        return Recorded(row.id, Expiry.ASK, row.expires_on, is_new=False)
+    row.expires_on = expires_on
+    schedule = {"expires_on": expires_on.isoformat(), "time": ALERT_TIME}
+    await put_reminder(session, clock, user_id, "renewal", schedule, zone, earned_id=row.id)
+    return Recorded(row.id, Expiry.SCHEDULED, expires_on, is_new=False)
+
+
 async def _stop_alerts(session: AsyncSession, earned_id: int) -> None:
     for reminder in await session.scalars(
         select(Reminder).where(Reminder.earned_id == earned_id, Reminder.kind == "renewal")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import Flow
 from bot.db.models import EarnedCredential
 from bot.i18n import Translator, translator
 from bot.reminders.kinds.base import Due, Outgoing
@@ -20,6 +21,7 @@ from catalog import Catalog
 from catalog.schema import Credential
 
 NOTES_LIMIT = 220
+RENEWED = "renewed"  # the alert's button: handlers/earned.py records the renewal
 
 
 def alert_days(schedule: dict[str, Any]) -> list[dict[str, Any]]:
@@ -32,24 +34,47 @@ def alert_days(schedule: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def renewal_needs(t: Translator, credential: Credential | None) -> list[str]:
-    """Only what the catalog states: CE hours and the issuer's note."""
+    """Every renewal fact the catalog has, and plainly what it does not know.
+
+    The catalog's `renewal` holds the period, the continuing-education hours and the
+    issuer's note; it has no field for a renewal exam or fee, so those are said to be
+    unknown rather than guessed (the note sometimes mentions them).
+    """
     renewal = credential.renewal if credential else None
+    if renewal is None:
+        return [t("The catalog has no renewal facts for it yet: the issuer's page says.")]
     lines = []
-    if renewal is not None and renewal.ce_hours:
+    if renewal.months:
+        lines.append(t("It renews every {months} months.", months=renewal.months))
+    else:
+        lines.append(t("The catalog doesn't know how often it renews."))
+    if renewal.ce_hours is None:
+        lines.append(t("Continuing-education hours: not in the catalog."))
+    elif renewal.ce_hours == 0:
+        lines.append(t("Renewal needs no continuing-education hours."))
+    else:
         lines.append(
             t(
                 "Renewal needs {hours} continuing-education hours.",
                 hours=hours_text(renewal.ce_hours),
             )
         )
-    if renewal is not None and renewal.notes:
+    lines.append(t("Exam or fee to renew: not in the catalog; the issuer's page says."))
+    if renewal.notes:
         notes = " ".join(renewal.notes.split())
         if len(notes) > NOTES_LIMIT:
             notes = notes[: NOTES_LIMIT - 1].rsplit(" ", 1)[0] + "…"
         lines.append(t("Issuer's note: {notes}", notes=html.escape(notes, quote=False)))
-    if not lines:
-        lines.append(t("The issuer's page says what renewal takes."))
     return lines
+
+
+def issuer_link(credential: Credential) -> str:
+    """The page that states the renewal rule when it is the issuer's own, else the
+    credential's page."""
+    ref = credential.source("renewal")
+    if ref is not None and not ref.third_party:
+        return str(ref.url)
+    return str(credential.source_url)
 
 
 class RenewalKind:
@@ -86,8 +111,9 @@ class RenewalKind:
         else:
             head = t("Your <b>{name}</b> expired on {date}.", name=name, date=on)
         lines = ["🔔 " + head, *renewal_needs(t, credential)]
-        links = ((t("Issuer's page"), str(credential.source_url)),) if credential else ()
-        return Outgoing("\n".join(lines), (), links)
+        links = ((t("Issuer's page"), issuer_link(credential)),) if credential else ()
+        renewed = ((t("✅ I renewed it"), Flow.EARNED, RENEWED, earned.id),)
+        return Outgoing("\n".join(lines), (renewed,), links)
 
 
 KIND = RenewalKind()
