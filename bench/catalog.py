@@ -44,6 +44,7 @@ from rapidfuzz import fuzz, process, utils  # noqa: E402
 from catalog import Catalog, Profile, default_catalog, recommend  # noqa: E402
 from catalog.matching import record_text  # noqa: E402
 from catalog.recommend import prepare  # noqa: E402
+from catalog.regions import normalize_region  # noqa: E402
 
 QUERIES = ROOT / "tests" / "data" / "credential_queries.tsv"
 PERSONAS = ROOT / "tests" / "data" / "personas.yaml"
@@ -218,6 +219,7 @@ def main() -> int:
     started = time.perf_counter()
     catalog = real if size <= len(real) else synthetic_catalog(real, size)
     prepare(catalog)  # the ranking index, as the bot builds it at start-up
+    normalize_region("Texas")  # the state names, which the bot also loads at start-up
     build_s = time.perf_counter() - started
     gc.freeze()  # as default_catalog() does for the real catalog
     queries = labelled_queries()
