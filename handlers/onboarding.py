@@ -193,8 +193,8 @@ async def finish(turn: Turn) -> int:
     turn.profile = None
     turn.context.user_data.pop(STEP_KEY, None)
     turn.context.user_data.pop(PREFILLED, None)
-    await turn.say(turn.t("All set! Here are three credentials worth your time:"))
-    await recommend.show(turn)
+    header = turn.t("All set! Here are three credentials worth your time:")
+    await recommend.show(turn, header=header)
     return ConversationHandler.END
 
 

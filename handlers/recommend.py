@@ -50,11 +50,12 @@ async def _planned(turn: Turn) -> dict[str, int]:
         return {}
 
 
-async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
+async def show(turn: Turn, *, more: bool = False, edit: bool = False, header: str = "") -> None:
     """Send a page of recommendations, one card per message so each has its buttons.
 
     `more` continues after the cards already shown (remembered in user_data), so a card
-    dismissed in between never makes the next page skip one.
+    dismissed in between never makes the next page skip one. `header` (edited into the
+    pressed message) goes out once the cards are ready, so they follow it at once.
     """
     services = turn.context.services
     catalog = services.catalog
@@ -64,6 +65,9 @@ async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
         view = await profiles.load_profile(session, turn.user_id)
     ranked = recommend(view.ranking_profile(), limit=len(seen) + PAGE, catalog=catalog)
     results = [r for r in ranked if r.credential.id not in seen][:PAGE]
+    planned = await _planned(turn) if results else {}
+    if header:
+        await turn.say(header)
     if not results:
         text = (
             t(
@@ -79,7 +83,6 @@ async def show(turn: Turn, *, more: bool = False, edit: bool = False) -> None:
         await turn.say(text, edit=edit)
         return
     turn.context.user_data[SEEN] = seen + [r.credential.id for r in results]
-    planned = await _planned(turn)
     for number, result in enumerate(results, start=len(seen) + 1):
         credential = result.credential
         code = credential_code(credential.id)
