@@ -98,11 +98,6 @@ class CardContent:
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def shaping() -> str:
-    """ "raqm" when complex scripts (Arabic) are shaped, "basic" when they are not."""
-    return "raqm" if features.check("raqm") else "basic"
-
-
 def _is_cjk(char: str) -> bool:
     name = unicodedata.name(char, "")
     return name.startswith(("CJK ", "HIRAGANA", "KATAKANA", "HANGUL", "FULLWIDTH", "IDEOGRAPHIC"))
