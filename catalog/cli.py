@@ -48,7 +48,9 @@ EPILOG = "Trade titles: " + ATTRIBUTION
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    # The command line's one look at the calendar; `--today` overrides it (tests, and
+    # checking data as of another day).
+    args = _parser(today=date.today()).parse_args(argv)
     try:
         return args.run(args)
     except CatalogError as error:
@@ -59,7 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(today: date) -> argparse.ArgumentParser:
+    """The command line; `today` is what `--today` means when it is not given."""
     parser = argparse.ArgumentParser(
         prog="python -m catalog",
         description="Toolbox credential catalog: search, trade matching, recommendations.",
@@ -112,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_vet)
 
     p = commands.add_parser("validate", help="check every data file, with line numbers")
-    p.add_argument("--today", type=date.fromisoformat, help="date for last_reviewed checks")
+    _today_option(p, today)
     p.set_defaults(run=_validate)
 
     p = commands.add_parser("export", help="write the catalog as CSV or CTDL JSON-LD")
@@ -122,9 +125,19 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("import", help="add credentials from a CSV, JSON or YAML file")
     p.add_argument("file", type=Path)
-    p.add_argument("--today", type=date.fromisoformat, help="date for last_reviewed checks")
+    _today_option(p, today)
     p.set_defaults(run=_import)
     return parser
+
+
+def _today_option(command: argparse.ArgumentParser, today: date) -> None:
+    command.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=today,
+        metavar="YYYY-MM-DD",
+        help="date for last_reviewed checks (default: today)",
+    )
 
 
 # ---------------------------------------------------------------------------- commands
@@ -354,8 +367,7 @@ def _vet(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    today = args.today or date.today()
-    catalog, problems = check_catalog(args.data, today=today)
+    catalog, problems = check_catalog(args.data, today=args.today)
     for problem in problems:
         print(problem)
     if problems or catalog is None:
@@ -383,7 +395,7 @@ def _export(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     data_dir = args.data or DATA_DIR
     try:
-        written = import_credentials(args.file, data_dir, today=args.today or date.today())
+        written = import_credentials(args.file, data_dir, today=args.today)
     except ImportRefused as refused:
         print("Import refused; nothing was written:", file=sys.stderr)
         for problem in refused.problems:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from catalog import load_catalog
 from catalog.cli import main
 from catalog.exchange import CSV_COLUMNS, CTDL_CONTEXT
 from tests.test_catalog_data import GOOD, run_cli, write
@@ -257,6 +258,47 @@ def test_import_refuses_invalid_records(tmp_path: Path, capsys: pytest.CaptureFi
     code, _, err = run(capsys, "--data", str(data), "import", str(bad), "--today", "2026-11-22")
     assert code == 1
     assert "Import refused" in err and "id" in err
+
+
+def test_today_decides_which_last_reviewed_dates_are_in_the_future(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = small_data(tmp_path)  # epa-608-universal: last_reviewed 2026-11-01, on line 15
+    hvac = data / "hvac.yaml"
+    trades = len(load_catalog(data).trades)  # the taxonomy's, whatever its size
+    code, out, err = run(capsys, "--data", str(data), "validate", "--today", "2026-11-01")
+    assert (code, out, err) == (0, f"OK: 2 credentials in 1 files, {trades} trades.\n", "")
+    code, out, err = run(capsys, "--data", str(data), "validate", "--today", "2026-10-31")
+    assert (code, out, err) == (
+        1,
+        f"{hvac}:15: epa-608-universal: last_reviewed 2026-11-01 is in the future\n",
+        "1 problem(s) found.\n",
+    )
+    # Without --today it is the real day: a review dated 2999 is always ahead of it.
+    write(data, "hvac.yaml", GOOD.replace("last_reviewed: 2026-11-01", "last_reviewed: 2999-01-01"))
+    code, out, _ = run(capsys, "--data", str(data), "validate")
+    assert (code, out) == (
+        1,
+        f"{hvac}:15: epa-608-universal: last_reviewed 2999-01-01 is in the future\n",
+    )
+
+    # import: the welder's card, reviewed 2026-11-01, is refused the day before, taken on it.
+    welding = write(tmp_path, "welding.yaml", WELDING)
+    fresh = tmp_path / "fresh"
+    write(fresh, "hvac.yaml", GOOD.replace("2026-11-01", "2026-10-01"))
+    code, out, err = run(
+        capsys, "--data", str(fresh), "import", str(welding), "--today", "2026-10-31"
+    )
+    assert (code, out, err) == (
+        1,
+        "",
+        "Import refused; nothing was written:\n"
+        f"  {welding}: aws-certified-welder: last_reviewed is in the future\n",
+    )
+    code, out, err = run(
+        capsys, "--data", str(fresh), "import", str(welding), "--today", "2026-11-01"
+    )
+    assert (code, out, err) == (0, f"{fresh / 'welder.yaml'}: added aws-certified-welder\n", "")
 
 
 def test_global_data_option_reaches_every_command(tmp_path: Path) -> None:
