@@ -190,6 +190,38 @@ async def test_blocking_in_telegram_pauses_reminders_at_once(harness: Harness) -
     assert (await reminder_of(harness, 3502)).next_fire_at == utc(2026, 11, 24, 0, 0)
 
 
+async def test_a_move_or_another_resume_leaves_paused_and_switched_off_reminders_alone(
+    harness: Harness,
+) -> None:
+    await worker_with_checkin(harness, 3503, "America/New_York", 0, time(19, 0))
+    services, clock = harness.services, harness.clock
+    default = services.settings.default_timezone
+    async with services.sessions.begin() as session:
+        assert await reminders.pause_user_reminders(session, 3503, "blocked") == 1
+        # She moves while the bot is blocked: the move does not wake the check-in...
+        await profiles.set_timezone(session, clock, 3503, "America/Chicago", default_tz=default)
+        assert await reminders.reschedule_user(session, clock, 3503, default) == 0
+        # ...nor does resuming a "Pause all" she never pressed.
+        assert await reminders.resume_user_reminders(session, clock, 3503, "user", default) == 0
+    row = await reminder_of(harness, 3503)
+    assert (row.paused_by, row.next_fire_at) == ("blocked", None)
+
+    async with services.sessions.begin() as session:
+        assert await reminders.resume_after_block(session, clock, 3503, default) == 1
+    row = await reminder_of(harness, 3503)
+    assert (row.paused_by, row.next_fire_at) == (None, utc(2026, 11, 24, 1, 0))  # Mon 19:00 CST
+
+    # A switched-off reminder stays off when she moves again.
+    async with services.sessions.begin() as session:
+        off = await session.get(Reminder, row.id)
+        assert off is not None
+        off.active, off.next_fire_at = False, None
+        await profiles.set_timezone(session, clock, 3503, "America/Denver", default_tz=default)
+        assert await reminders.reschedule_user(session, clock, 3503, default) == 0
+    row = await reminder_of(harness, 3503)
+    assert (row.active, row.next_fire_at) == (False, None)
+
+
 async def test_a_refused_message_is_not_retried_forever(harness: Harness) -> None:
     worker = await worker_with_checkin(harness, 3601, "America/New_York", 0, time(19, 0))
     harness.emulator.fail_next(

@@ -8,10 +8,12 @@ owner's current one, read when an occurrence is computed, so these functions rec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -88,6 +90,24 @@ async def _place(session: AsyncSession, clock: Clock, reminder: Reminder, defaul
     reminder.active = following is not None
 
 
+async def _zone_now_and_reminders(
+    session: AsyncSession,
+    clock: Clock,
+    user_id: int,
+    default_tz: str,
+    *where: ColumnElement[bool],
+) -> tuple[ZoneInfo, datetime, Sequence[Reminder]]:
+    """The user's zone, the time now, and their reminders that match `where`; no
+    reminders for a user who is not there."""
+    user = await session.get(User, user_id)
+    zone = zone_of(user.timezone if user else None, default_tz)
+    now = clock.now()
+    if user is None:
+        return zone, now, ()
+    reminders = await session.scalars(select(Reminder).where(Reminder.user_id == user_id, *where))
+    return zone, now, reminders.all()
+
+
 async def reschedule_user(
     session: AsyncSession, clock: Clock, user_id: int, default_tz: str
 ) -> int:
@@ -96,20 +116,9 @@ async def reschedule_user(
     Called when the timezone changes. A pending occurrence whose new local time has
     already passed is sent now rather than dropped (a one-off alert still matters).
     """
-    user = await session.get(User, user_id)
-    if user is None:
-        return 0
-    zone = zone_of(user.timezone, default_tz)
-    now = clock.now()
-    reminders = (
-        await session.scalars(
-            select(Reminder).where(
-                Reminder.user_id == user_id,
-                Reminder.active.is_(True),
-                Reminder.paused_by.is_(None),
-            )
-        )
-    ).all()
+    zone, now, reminders = await _zone_now_and_reminders(
+        session, clock, user_id, default_tz, Reminder.active.is_(True), Reminder.paused_by.is_(None)
+    )
     for reminder in reminders:
         following = _kind(reminder.kind).next_fire(reminder.schedule, zone, now)
         if following is None:
@@ -140,16 +149,9 @@ async def resume_user_reminders(
     session: AsyncSession, clock: Clock, user_id: int, reason: str, default_tz: str
 ) -> int:
     """Resume the reminders paused for `reason`, from now on: nothing missed is replayed."""
-    user = await session.get(User, user_id)
-    if user is None:
-        return 0
-    zone = zone_of(user.timezone, default_tz)
-    now = clock.now()
-    reminders = (
-        await session.scalars(
-            select(Reminder).where(Reminder.user_id == user_id, Reminder.paused_by == reason)
-        )
-    ).all()
+    zone, now, reminders = await _zone_now_and_reminders(
+        session, clock, user_id, default_tz, Reminder.paused_by == reason
+    )
     for reminder in reminders:
         reminder.paused_by = None
         reminder.attempts = 0
