@@ -248,7 +248,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
                     if rows:  # one executemany per kind of write
                         await connection.execute(statement, rows)
                 if done:
-                    await session.execute(mark_done(done, now))
+                    await connection.execute(mark_done(done, now))
         except Exception as exc:
             # The database is locked, read-only or gone: keep everything staged; the next
             # commit (or the flush at stop) tries again.
