@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from fpdf import FPDF
-
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
 FAMILY = "DejaVu"
 FOOT = 25.0  # millimetres kept free at the bottom for the note
@@ -17,6 +15,10 @@ FOOT = 25.0  # millimetres kept free at the bottom for the note
 def resume_pdf(title: str, lines: list[str], note: str, created: datetime) -> tuple[bytes, int]:
     """`title` above one paragraph per line and `note` at the foot, on one page: lines
     that would not fit are left off. Returns the PDF and how many lines it holds."""
+    # Imported here, on the first résumé: fpdf2 and fontTools are 18 MB of every bot
+    # process's memory otherwise, for a command most workers never use.
+    from fpdf import FPDF
+
     pdf = FPDF(format="Letter")
     pdf.set_auto_page_break(False)  # one page by construction: lines are capped instead
     pdf.set_creation_date(created)  # from the bot's clock: the same input, the same file
