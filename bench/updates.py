@@ -220,12 +220,16 @@ async def stop_process(process: asyncio.subprocess.Process) -> str:
     return stderr.decode(errors="replace")
 
 
-async def measure_echo(users: int, steps: int, think: float) -> tuple[Measure, Measure]:
+async def measure_echo(
+    users: int, steps: int, think: float, database_url: str | None = None
+) -> tuple[Measure, Measure]:
+    """The echo bot; with `database_url`, the durable echo bot (see `serve_echo`)."""
     measure, paced = Measure("echo"), Measure("echo paced")
     async with BotApiEmulator(token=TOKEN, settle=SETTLE) as emulator:
-        process = await start_process(
-            emulator, [str(Path(__file__)), "--serve-echo", emulator.api_url], {}
-        )
+        command = [str(Path(__file__)), "--serve-echo", emulator.api_url]
+        if database_url:
+            command += ["--echo-database", database_url]
+        process = await start_process(emulator, command, {})
         try:
             for offset, into, pause in ((900_000, measure, 0.0), (910_000, paced, think)):
                 people = [emulator.user(offset + i, f"Echo{i}") for i in range(users)]
@@ -287,6 +291,7 @@ async def postgres_database(server_url: str) -> tuple[str, Callable[[], Awaitabl
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="toolbox-bench-"))
     drop: Callable[[], Awaitable[None]] | None = None
+    durable_url: str | None = None  # PostgreSQL: the benchmark's database (its own table)
     try:
         if args.db == "postgresql":
             server = args.postgres_url or os.environ.get("TEST_POSTGRES_URL")
@@ -295,10 +300,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             database_url, drop = await postgres_database(server)
         else:
             database_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+            durable_url = f"sqlite+aiosqlite:///{workdir / 'durable-echo.db'}"
         toolbox, paced, steps = await measure_toolbox(
             args.users, database_url, args.profile, args.think
         )
         echo, echo_paced = await measure_echo(args.users, steps, args.think)
+        durable, _ = await measure_echo(args.users, steps, 0.0, durable_url or database_url)
     finally:
         if drop is not None:
             await drop()
@@ -321,15 +328,21 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "echo_p50_ms": (echo_paced if args.think else echo).summary()["p50_ms"],
         "echo_p95_ms": (echo_paced if args.think else echo).summary()["p95_ms"],
         "echo_peak_rss_mb": theirs["peak_rss_mb"],
+        "durable_echo_updates_per_s": durable.summary()["updates_per_s"],
+        "durable_echo_cpu_ms_per_update": durable.summary()["cpu_ms_per_update"],
         "throughput_vs_echo": round(ours["updates_per_s"] / max(theirs["updates_per_s"], 1e-9), 2),
         "cpu_vs_echo": round(ours["cpu_ms_per_update"] / max(theirs["cpu_ms_per_update"], 1e-9), 2),
+        "cpu_vs_durable_echo": round(
+            ours["cpu_ms_per_update"] / max(durable.summary()["cpu_ms_per_update"], 1e-9), 2
+        ),
         "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, "
         f"Python {platform.python_version()}",
     }
 
 
-def serve_echo(api_url: str) -> None:
-    """The bare python-telegram-bot echo bot the figures are compared with."""
+def serve_echo(api_url: str, database_url: str | None = None) -> None:
+    """The bare python-telegram-bot echo bot the figures are compared with; with
+    `database_url`, the durable echo bot (`durable`)."""
     from telegram import Update
     from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -338,8 +351,46 @@ def serve_echo(api_url: str) -> None:
         await update.message.reply_text(update.message.text or "")
 
     application = Application.builder().token(TOKEN).base_url(api_url).build()
-    application.add_handler(MessageHandler(filters.TEXT, echo))
+    application.add_handler(
+        MessageHandler(
+            filters.TEXT, durable(echo, database_url, application) if database_url else echo
+        )
+    )
     application.run_polling(poll_interval=0, timeout=10)
+
+
+def durable(handler: Any, database_url: str, application: Any) -> Any:
+    """`handler` as a bot that loses no update would run it, at the least cost: the update
+    written to a table before it is handled and marked done after (issue 14's inbox), two
+    short transactions of one Core statement each, through the same SQLAlchemy engine and
+    driver as Toolbox's. No conversation state, nothing read."""
+    from sqlalchemy import JSON, BigInteger, Boolean, Column, MetaData, Table, bindparam
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    inbox = Table(
+        "echo_inbox", MetaData(),
+        Column("update_id", BigInteger, primary_key=True),
+        Column("payload", JSON, nullable=False),
+        Column("done", Boolean, nullable=False),
+    )  # fmt: skip
+    engine = create_async_engine(database_url)
+    store = inbox.insert()
+    mark = inbox.update().where(inbox.c.update_id == bindparam("u")).values(done=True)
+
+    async def create_table(_: Any) -> None:
+        async with engine.begin() as connection:
+            await connection.run_sync(inbox.metadata.create_all)
+
+    async def handled_durably(update: Any, context: Any) -> None:
+        async with engine.begin() as connection:
+            row = {"update_id": update.update_id, "payload": update.to_dict(), "done": False}
+            await connection.execute(store, row)
+        await handler(update, context)
+        async with engine.begin() as connection:
+            await connection.execute(mark, {"u": update.update_id})
+
+    application.post_init = create_table
+    return handled_durably
 
 
 def serve_profiled(out: str) -> None:
@@ -396,15 +447,19 @@ def main() -> None:
     parser.add_argument("--profile", help="run Toolbox under cProfile (CPU time), stats here")
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
     parser.add_argument(
-        "--think", type=float, default=1.0, help="a worker's pause between actions in the "
-        "reply-time pass, seconds (1.0; 0 skips that pass)"
+        "--think",
+        type=float,
+        default=1.0,
+        help="a worker's pause between actions in the "
+        "reply-time pass, seconds (1.0; 0 skips that pass)",
     )
     parser.add_argument("--timeout", type=float, default=600, help="give up after (s)")
     parser.add_argument("--serve-echo", metavar="API_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--echo-database", help=argparse.SUPPRESS)
     parser.add_argument("--serve-profiled", metavar="OUT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_echo:
-        serve_echo(args.serve_echo)
+        serve_echo(args.serve_echo, args.echo_database)
         return
     if args.serve_profiled:
         serve_profiled(args.serve_profiled)
@@ -422,6 +477,10 @@ def main() -> None:
         f"ms/update, reply p50/p95 {result['echo_p50_ms']}/{result['echo_p95_ms']} ms, "
         f"saturated p95 {result['echo_saturated_p95_ms']} ms, "
         f"peak RSS {result['echo_peak_rss_mb']} MB"
+    )
+    print(
+        f"Durable echo bot: {result['durable_echo_updates_per_s']}/s, CPU "
+        f"{result['durable_echo_cpu_ms_per_update']} ms/update"
     )
     if args.json:
         print(json.dumps(result))
