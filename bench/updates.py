@@ -14,10 +14,12 @@ worker pauses about `--think` seconds first, as a person reading the answer does
 saturation a reply time is mostly the queue of everyone else's taps: Little's law). Both
 passes' reply times are reported. Flood control is off for both (otherwise Telegram's 30
 messages a second would set both figures): the emulator's, and Toolbox's own limiter
-(FLOOD_LIMITS=false; its retries stay on). Each bot is measured once it is idle after
-start-up (Toolbox loads its gazetteer and language models in a thread). `--profile OUT`
-profiles the load only (not start-up) and writes its SQL statements, counted, to
-OUT.sql.txt. With `--json` the last line is one JSON object.
+(FLOOD_LIMITS=false; its retries stay on). A third bot, the durable echo bot, is the echo
+bot writing each update to the same database before answering and marking it done after:
+what durability alone costs (`durable_echo_*`, `cpu_vs_durable_echo`). Each bot is
+measured once it is idle after start-up (Toolbox loads its gazetteer and language models
+in a thread). `--profile OUT` profiles the load only (not start-up) and writes its SQL
+statements, counted, to OUT.sql.txt. With `--json` the last line is one JSON object.
 Not a test: run it by hand (Linux only, it reads /proc).
 """
 
@@ -231,7 +233,8 @@ async def measure_echo(
             command += ["--echo-database", database_url]
         process = await start_process(emulator, command, {})
         try:
-            for offset, into, pause in ((900_000, measure, 0.0), (910_000, paced, think)):
+            passes = ((900_000, measure, 0.0), (910_000, paced, think))
+            for offset, into, pause in passes if think else passes[:1]:
                 people = [emulator.user(offset + i, f"Echo{i}") for i in range(users)]
                 scripts = [(u, echo_script(u, steps)) for u in people]
                 await drive(emulator, process, into, scripts, think=pause)
