@@ -41,6 +41,7 @@ BACK, SKIP, DONE = "_back", "_skip", "_done"
 EDITING = "ob_edit"  # user_data flag: answering one question from /profile
 STEP_KEY = "ob_step"  # user_data: the question on screen, for answers that carry no state
 PREFILLED = "ob_prefilled"  # user_data: questions a sentence already answered: not asked
+LISTS = {"holds", "dismissed"}  # ProfileView fields read by a statement of their own
 TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 NOT_TEXT = filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.COMMAND
 
@@ -51,14 +52,16 @@ def _on_screen(context: ToolboxContext) -> Question:
 
 
 async def _asking(turn: Turn, session: AsyncSession | None = None) -> Asking:
-    """The worker's answers, read once per update (`turn.profile`), in `session` if given."""
+    """The worker's answers, read once per update (`turn.profile`). With `session` (an
+    answer's transaction) the user and profile rows are read into it even when already
+    known, so the answer's writes and the read-back after them need no statement of their
+    own; the held and dismissed lists read earlier in this update are kept."""
     services = turn.context.services
-    if turn.profile is None:
-        if session is not None:
-            turn.profile = await profiles.load_profile(session, turn.user_id)
-        else:
-            async with services.sessions() as reading:
-                turn.profile = await profiles.load_profile(reading, turn.user_id)
+    if session is not None:
+        turn.profile = await profiles.load_profile(session, turn.user_id, turn.profile)
+    elif turn.profile is None:
+        async with services.sessions() as reading:
+            turn.profile = await profiles.load_profile(reading, turn.user_id)
     return Asking(turn.t, services.catalog, turn.profile)
 
 
@@ -142,8 +145,11 @@ async def _answer(
                 notes.append(extra.note.removeprefix("✓ "))
                 turn.context.user_data.setdefault(PREFILLED, []).append(other.name)
         # The answers as saved, for the next question: read in this transaction, where the
-        # rows just written are already in the session (one read less than a new session).
-        turn.profile = await profiles.load_profile(session, turn.user_id)
+        # rows just written are already in the session (one read less than a new session);
+        # the held and dismissed lists are read again only when an answer was about them.
+        touched = {question.field, *(other.field for other in also or ())}
+        unchanged = None if touched & LISTS else asking.view
+        turn.profile = await profiles.load_profile(session, turn.user_id, unchanged)
     if saved is None:
         return await ask(turn, question, turn.t("That button is no longer valid."), edit=False)
     note = " · ".join([saved.note, *notes]) if notes else saved.note

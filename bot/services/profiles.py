@@ -165,21 +165,31 @@ _HELD_AND_DISMISSED = (
 )
 
 
-async def load_profile(session: AsyncSession, user_id: int) -> ProfileView:
+async def load_profile(
+    session: AsyncSession, user_id: int, lists_from: ProfileView | None = None
+) -> ProfileView:
     """At most two statements, on every update's path: the user with their profile (none
     when this session already holds both), then the credentials they hold and the ones
-    they dismissed, together."""
+    they dismissed, together (none when `lists_from`, read earlier in this update,
+    still holds them: the caller changed neither list since)."""
     known = session.identity_map  # after an answer is saved both are here: no statement
     user = known.get(identity_key(User, user_id))
     profile = known.get(identity_key(Profile, user_id))
     if user is None or profile is None:
         found = (await session.execute(_USER_AND_PROFILE, {"user_id": user_id})).first()
         user, profile = found if found is not None else (None, None)
-    lists = await session.execute(_HELD_AND_DISMISSED, {"user_id": user_id})
+        # The identity map holds rows weakly: keep these for the session's life, so an
+        # answer written next in it finds them without reading them again.
+        if found is not None:
+            session.info.setdefault("profile_rows", []).append(found)
     holds: list[str] = []
     dismissed: list[str] = []
-    for kind, credential_id in lists:
-        (holds if kind == "held" else dismissed).append(credential_id)
+    if lists_from is not None:
+        holds, dismissed = list(lists_from.holds), list(lists_from.dismissed)
+    else:
+        lists = await session.execute(_HELD_AND_DISMISSED, {"user_id": user_id})
+        for kind, credential_id in lists:
+            (holds if kind == "held" else dismissed).append(credential_id)
     return ProfileView(
         trade=profile.trade if profile else None,
         experience=profile.experience if profile else None,
