@@ -209,10 +209,11 @@ async def naive(url: str) -> dict[str, float]:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
     from apscheduler.triggers.cron import CronTrigger
 
-    from bot.app import build_application, build_services
+    from bot.app import build_application, build_services, warmed_up
 
     services = await build_services(Settings(database_url=url, _env_file=None), Clock(START))  # type: ignore[call-arg]
     build_application(services, TOKEN)  # the same bot stack as the engine's process
+    await warmed_up()  # the language models and the gazetteer count as the stack
     baseline = current_rss_mb()
 
     async def send(user_id: int, reminder_id: int) -> None:  # never runs: start-up only
@@ -244,7 +245,7 @@ async def naive(url: str) -> dict[str, float]:
 
 
 async def run_engine(url: str, emulator_url: str, days: int) -> dict[str, Any]:
-    from bot.app import build_application, build_services
+    from bot.app import build_application, build_services, warmed_up
     from bot.reminders.dispatcher import ReminderDispatcher
 
     clock = Clock(START)
@@ -264,6 +265,7 @@ async def run_engine(url: str, emulator_url: str, days: int) -> dict[str, Any]:
         nonlocal statements
         statements += 1
 
+    await warmed_up()
     baseline = current_rss_mb()
     began = time.perf_counter()
     dispatcher = ReminderDispatcher(services, application.bot)

@@ -73,6 +73,11 @@ def _warm_up_in_background() -> None:
     task.add_done_callback(_warming.discard)
 
 
+async def warmed_up() -> None:
+    """Return once the warm-up has loaded everything (benchmarks measure memory after it)."""
+    await asyncio.gather(*_warming)
+
+
 def build_application(
     services: Services, token: str, *, poll_timeout: int = 10
 ) -> Application:  # type: ignore[type-arg]
