@@ -48,9 +48,12 @@ EPILOG = "Trade titles: " + ATTRIBUTION
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # The command line's one look at the calendar; `--today` overrides it (tests, and
-    # checking data as of another day).
-    args = _parser(today=date.today()).parse_args(argv)
+    # The command line's one look at the calendar, through the project's one clock (a
+    # module with no dependencies, so the catalog stays usable without the bot);
+    # `--today` overrides it (tests, and checking data as of another day).
+    from bot.clock import Clock
+
+    args = _parser(today=Clock().now().date()).parse_args(argv)
     try:
         return args.run(args)
     except CatalogError as error:

@@ -15,7 +15,7 @@ FOOT = 25.0  # millimetres kept free at the bottom for the note
 def resume_pdf(title: str, lines: list[str], note: str, created: datetime) -> tuple[bytes, int]:
     """`title` above one paragraph per line and `note` at the foot, on one page: lines
     that would not fit are left off. Returns the PDF and how many lines it holds."""
-    # Imported here, on the first résumé: fpdf2 and fontTools are 18 MB of every bot
+    # Imported here, on the first résumé: fpdf2 and fontTools are 19 MB of every bot
     # process's memory otherwise, for a command most workers never use.
     from fpdf import FPDF
 
